@@ -1,0 +1,189 @@
+// One validated config object, from flags, environment and defaults (flags win over env, env over
+// defaults). Nothing else in the server reads process.env or process.argv.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IsoplayError } from './errors.js';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface SandboxLimits {
+  /** memory.limit_in_bytes / memory.max; swap is capped to the same total so it is no escape. */
+  memoryBytes: number;
+  /** pids.max */
+  pids: number;
+  /** cpu.cfs_quota_us / first field of cpu.max; with cpuPeriodUsec, 50000/100000 = half a CPU. */
+  cpuQuotaUsec: number;
+  cpuPeriodUsec: number;
+  /** cpu.weight (v2, 1..10000); v1 cpu.shares is derived from it. */
+  cpuWeight: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  /** sandbox: every learner in a sandbox (default). host: a real root shell on the host (opt-in). */
+  mode: 'sandbox' | 'host';
+  dataDir: string;
+  labsDir: string;
+  webDir: string;
+  /** Host-wide capacity: sessions (pooled ones included) beyond this get HTTP 503 ISOPLAY_ERR_CAPACITY. */
+  maxSessions: number;
+  /** Ready sandboxes kept warm, refilled in the background; counted in maxSessions. */
+  poolSize: number;
+  /** How long a session lives after its last terminal socket closed. */
+  detachGraceMs: number;
+  limits: SandboxLimits;
+  /** Size of the sandbox's tmpfs root (its writable layer). */
+  rootfsBytes: number;
+  /** Session slot n maps 0..uidCount-1 inside to uidBase + n*uidCount outside. */
+  uidBase: number;
+  uidCount: number;
+  /** The cgroupfs mount root; tests inject a fake one. */
+  cgroupRoot: string;
+  /** Every kernel object this project creates is named with this prefix. */
+  prefix: string;
+  /** Kernel view sampler rate per session. */
+  samplerHz: number;
+  scrollbackBytes: number;
+  flowHighWaterBytes: number;
+  flowLowWaterBytes: number;
+  /** Origins allowed on WebSocket upgrades besides the server's own host; '*' allows any. */
+  allowedOrigins: string[];
+  checkTimeoutMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+const MiB = 1024 * 1024;
+
+export function defaultConfig(): Config {
+  const cpus = Math.max(1, os.availableParallelism());
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    mode: 'sandbox',
+    dataDir: path.join(PROJECT_ROOT, '.isoplay-data'),
+    labsDir: path.join(PROJECT_ROOT, 'labs'),
+    webDir: path.join(PROJECT_ROOT, 'dist', 'web'),
+    maxSessions: Math.max(4, Math.floor(os.totalmem() / (256 * MiB)) - 4),
+    poolSize: 2,
+    detachGraceMs: 10 * 60_000,
+    limits: {
+      memoryBytes: 256 * MiB,
+      pids: 256,
+      cpuQuotaUsec: Math.round(Math.min(1, cpus / 4) * 100_000),
+      cpuPeriodUsec: 100_000,
+      cpuWeight: 100,
+    },
+    rootfsBytes: 128 * MiB,
+    uidBase: 1_000_000_000,
+    uidCount: 65536,
+    cgroupRoot: '/sys/fs/cgroup',
+    prefix: 'isoplay',
+    samplerHz: 2,
+    scrollbackBytes: 256 * 1024,
+    flowHighWaterBytes: 512 * 1024,
+    flowLowWaterBytes: 128 * 1024,
+    allowedOrigins: [],
+    checkTimeoutMs: 10_000,
+    logLevel: 'info',
+  };
+}
+
+type Kind = 'int' | 'string' | 'mode' | 'bytes' | 'list' | 'level';
+/** Each config key: its flag, its env var and its type. The key path is what errors name. */
+const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }[] = [
+  { key: 'host', flag: '--host', env: 'HOST', kind: 'string' },
+  { key: 'port', flag: '--port', env: 'PORT', kind: 'int', min: 0 },
+  { key: 'mode', flag: '--mode', env: 'ISOPLAY_MODE', kind: 'mode' },
+  { key: 'dataDir', flag: '--data-dir', env: 'ISOPLAY_DATA_DIR', kind: 'string' },
+  { key: 'labsDir', flag: '--labs-dir', env: 'ISOPLAY_LABS_DIR', kind: 'string' },
+  { key: 'webDir', flag: '--web-dir', env: 'ISOPLAY_WEB_DIR', kind: 'string' },
+  { key: 'maxSessions', flag: '--max-sessions', env: 'ISOPLAY_MAX_SESSIONS', kind: 'int', min: 1 },
+  { key: 'poolSize', flag: '--pool-size', env: 'ISOPLAY_POOL_SIZE', kind: 'int', min: 0 },
+  { key: 'detachGraceMs', flag: '--detach-grace-ms', env: 'ISOPLAY_DETACH_GRACE_MS', kind: 'int', min: 0 },
+  { key: 'limits.memoryBytes', flag: '--memory', env: 'ISOPLAY_MEMORY', kind: 'bytes', min: 1 },
+  { key: 'limits.pids', flag: '--pids', env: 'ISOPLAY_PIDS', kind: 'int', min: 1 },
+  { key: 'limits.cpuQuotaUsec', flag: '--cpu-quota-us', env: 'ISOPLAY_CPU_QUOTA_US', kind: 'int', min: 1 },
+  { key: 'limits.cpuPeriodUsec', flag: '--cpu-period-us', env: 'ISOPLAY_CPU_PERIOD_US', kind: 'int', min: 1 },
+  { key: 'limits.cpuWeight', flag: '--cpu-weight', env: 'ISOPLAY_CPU_WEIGHT', kind: 'int', min: 1 },
+  { key: 'rootfsBytes', flag: '--rootfs-size', env: 'ISOPLAY_ROOTFS_SIZE', kind: 'bytes', min: 1 },
+  { key: 'uidBase', flag: '--uid-base', env: 'ISOPLAY_UID_BASE', kind: 'int', min: 65536 },
+  { key: 'cgroupRoot', flag: '--cgroup-root', env: 'ISOPLAY_CGROUP_ROOT', kind: 'string' },
+  { key: 'samplerHz', flag: '--sampler-hz', env: 'ISOPLAY_SAMPLER_HZ', kind: 'int', min: 1 },
+  { key: 'scrollbackBytes', flag: '--scrollback', env: 'ISOPLAY_SCROLLBACK', kind: 'bytes', min: 1024 },
+  { key: 'allowedOrigins', flag: '--allowed-origins', env: 'ISOPLAY_ALLOWED_ORIGINS', kind: 'list' },
+  { key: 'checkTimeoutMs', flag: '--check-timeout-ms', env: 'ISOPLAY_CHECK_TIMEOUT_MS', kind: 'int', min: 100 },
+  { key: 'logLevel', flag: '--log-level', env: 'ISOPLAY_LOG_LEVEL', kind: 'level' },
+];
+
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
+
+function parseValue(key: string, kind: Kind, raw: string, min: number | undefined): unknown {
+  const bad = (detail: string) => new IsoplayError('ISOPLAY_ERR_CONFIG', { key, detail });
+  switch (kind) {
+    case 'string':
+      if (raw === '') throw bad('must not be empty');
+      return raw;
+    case 'list':
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'mode':
+      if (raw !== 'sandbox' && raw !== 'host') throw bad(`expected "sandbox" or "host", found "${raw}"`);
+      return raw;
+    case 'level':
+      if (!['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(raw)) throw bad(`unknown log level "${raw}"`);
+      return raw;
+    case 'int':
+    case 'bytes': {
+      const m = kind === 'bytes' ? /^(\d+)\s*([kmg]?)i?b?$/i.exec(raw.trim()) : /^(\d+)$/.exec(raw.trim());
+      if (!m) throw bad(`expected ${kind === 'bytes' ? 'a size such as 256M' : 'a whole number'}, found "${raw}"`);
+      const n = Number(m[1]) * (kind === 'bytes' ? UNITS[(m[2] ?? '').toLowerCase()] : 1);
+      if (!Number.isSafeInteger(n)) throw bad(`"${raw}" is too large`);
+      if (min !== undefined && n < min) throw bad(`must be at least ${min}, found ${n}`);
+      return n;
+    }
+  }
+}
+
+function setPath(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let o = obj;
+  for (const p of parts.slice(0, -1)) o = o[p] as Record<string, unknown>;
+  o[parts[parts.length - 1]] = value;
+}
+
+/**
+ * Builds the config from argv (e.g. ['--port', '9000'] or ['--port=9000']) and env.
+ * Unknown flags and bad values throw ISOPLAY_ERR_CONFIG naming the key.
+ */
+export function loadConfig(
+  argv: readonly string[] = [],
+  env: Readonly<Record<string, string | undefined>> = {},
+  overrides: Partial<Config> = {},
+): Config {
+  const cfg = defaultConfig() as unknown as Record<string, unknown>;
+  for (const k of KEYS) {
+    const v = env[k.env];
+    if (v !== undefined && v !== '') setPath(cfg, k.key, parseValue(k.key, k.kind, v, k.min));
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const k = KEYS.find((x) => x.flag === flag);
+    if (!k) throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: flag, detail: `unknown flag; known flags: ${KEYS.map((x) => x.flag).join(' ')}` });
+    const raw = inline ?? argv[++i];
+    if (raw === undefined) throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: k.key, detail: `${flag} needs a value` });
+    setPath(cfg, k.key, parseValue(k.key, k.kind, raw, k.min));
+  }
+  const out = { ...(cfg as unknown as Config), ...overrides, limits: { ...(cfg as unknown as Config).limits, ...(overrides.limits ?? {}) } };
+  if (out.poolSize >= out.maxSessions) {
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'poolSize', detail: `must be below maxSessions (${out.maxSessions}), found ${out.poolSize}` });
+  }
+  if (out.limits.cpuQuotaUsec > out.limits.cpuPeriodUsec * os.availableParallelism()) {
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'limits.cpuQuotaUsec', detail: 'quota exceeds all CPUs of this host' });
+  }
+  if (out.flowLowWaterBytes >= out.flowHighWaterBytes) {
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'flowLowWaterBytes', detail: 'must be below flowHighWaterBytes' });
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// The error catalogue: every expected failure has a stable ISOPLAY_ERR_* code, an HTTP status
+// and a message template. Tests assert codes, never message text.
+
+export const ERRORS = {
+  ISOPLAY_ERR_BAD_REQUEST: { status: 400, message: 'Bad request: {detail}' },
+  ISOPLAY_ERR_UNAUTHORIZED: { status: 401, message: 'Missing or wrong session token' },
+  ISOPLAY_ERR_FORBIDDEN: { status: 403, message: '{detail}' },
+  ISOPLAY_ERR_NOT_FOUND: { status: 404, message: 'No such route: {detail}' },
+  ISOPLAY_ERR_SESSION_NOT_FOUND: { status: 404, message: 'No session with id {id}' },
+  ISOPLAY_ERR_LAB_NOT_FOUND: { status: 404, message: 'No lab with id {id}' },
+  ISOPLAY_ERR_TERMINAL_NOT_FOUND: { status: 404, message: 'This session has no terminal named {name}' },
+  ISOPLAY_ERR_STEP_NOT_REACHED: { status: 409, message: 'Step {step} is not reached yet: finish step {current} first' },
+  ISOPLAY_ERR_LAB_UNAVAILABLE: { status: 409, message: 'Lab {id} cannot run on this host: {reason}' },
+  ISOPLAY_ERR_CAPACITY: {
+    status: 503,
+    message: 'The playground is full ({max} sessions are running). Please try again in a minute, or ask your instructor.',
+  },
+  ISOPLAY_ERR_SANDBOX_FAILED: { status: 500, message: 'The sandbox could not be created: {detail}' },
+  ISOPLAY_ERR_CHECK_FAILED: { status: 500, message: 'The check could not run: {detail}' },
+  ISOPLAY_ERR_INTERNAL: { status: 500, message: 'Internal error: {detail}' },
+  ISOPLAY_ERR_CONFIG: { status: 500, message: 'Invalid configuration {key}: {detail}' },
+  ISOPLAY_ERR_HOST_UNSUPPORTED: { status: 500, message: 'This host cannot run the playground: {detail}' },
+  ISOPLAY_ERR_LAB_INVALID: { status: 500, message: 'Lab {file}: {detail}' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class IsoplayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly params: Record<string, string | number>;
+
+  constructor(code: ErrorCode, params: Record<string, string | number> = {}, options?: { cause?: unknown }) {
+    super(formatMessage(code, params), options);
+    this.name = 'IsoplayError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.params = params;
+  }
+
+  toJSON(): { code: string; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function formatMessage(code: ErrorCode, params: Record<string, string | number>): string {
+  return ERRORS[code].message.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}
+
+export function isIsoplayError(e: unknown): e is IsoplayError {
+  return e instanceof IsoplayError;
+}

@@ -1,0 +1,66 @@
+// Session event socket messages (DESIGN.md §6): JSON text frames `{ type, at, ... }`.
+// The first message of each type is a full snapshot; later ones replace it when it changes.
+
+export const NAMESPACE_KINDS = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'] as const;
+export type NamespaceKind = (typeof NAMESPACE_KINDS)[number];
+
+export interface KernelInfo {
+  release: string;
+  bootId: string;
+  uptimeSec: number;
+}
+
+export interface KernelMessage {
+  type: 'kernel';
+  at: number;
+  host: KernelInfo;
+  sandbox: KernelInfo;
+  /** Present when a lab runs a VM beside the sandbox: a kernel of its own. */
+  vm?: KernelInfo & { accel: string };
+}
+
+export interface ProcessInfo {
+  hostPid: number;
+  /** NSpid from /proc/PID/status: outermost (host) first, innermost last. */
+  nsPids: number[];
+  ppid: number;
+  comm: string;
+  args: string;
+  uid: { inside: number; host: number };
+  ns: Partial<Record<NamespaceKind, number>>;
+}
+
+export interface ProcessesMessage {
+  type: 'processes';
+  at: number;
+  hostNs: Partial<Record<NamespaceKind, number>>;
+  list: ProcessInfo[];
+}
+
+export interface CgroupInfo {
+  /** As the learner sees it under /sys/fs/cgroup ('/' is the session). On v1, the memory hierarchy's path. */
+  path: string;
+  memory: { current: number; max: number | null; peak: number | null };
+  pids: { current: number; max: number | null };
+  cpu: { usageUsec: number; throttledUsec: number; quotaUsec: number | null; periodUsec: number | null };
+  oomKills: number;
+}
+
+export interface CgroupsMessage {
+  type: 'cgroups';
+  at: number;
+  mode: 'v1' | 'v2';
+  list: CgroupInfo[];
+}
+
+export type SessionEvent =
+  | { kind: 'oom'; path: string; count: number }
+  | { kind: 'throttle'; path: string; throttledUsec: number }
+  | { kind: 'step-passed'; lab: string; step: number; message: string }
+  | { kind: 'step-failed'; lab: string; step: number; message: string }
+  | { kind: 'check-error'; lab: string; step: number; message: string }
+  | { kind: 'exit'; terminal: string; code: number | null };
+
+export type EventMessage = { type: 'event'; at: number } & SessionEvent;
+
+export type ServerEventMessage = KernelMessage | ProcessesMessage | CgroupsMessage | EventMessage;

@@ -1,0 +1,43 @@
+// The one cgroup interface (DESIGN.md §4). Callers never ask which kernel they are on.
+// File names in implementations are the kernel's own (memory.limit_in_bytes, memory.max, pids.max).
+import type { SandboxLimits } from '../../config.js';
+
+export type CgroupMode = 'v1' | 'v2';
+export type HostCgroupMode = 'v1' | 'v2' | 'hybrid';
+
+export interface CgroupStats {
+  memory: { current: number; max: number | null; peak: number | null };
+  pids: { current: number; max: number | null };
+  cpu: { usageUsec: number; throttledUsec: number; quotaUsec: number | null; periodUsec: number | null };
+  oomKills: number;
+}
+
+export interface CgroupHandle {
+  /** Path below the cgroupfs root of each hierarchy, e.g. 'isoplay/s-1a2b'. */
+  path: string;
+  /**
+   * Absolute directory in every hierarchy the session joined (v1: one per mounted hierarchy,
+   * keyed by controller list such as 'memory' or 'name=systemd'; v2: one entry, key 'unified').
+   */
+  dirs: Record<string, string>;
+  /** The cgroup.procs files a process must be written to, to join the session in every hierarchy. */
+  procsFiles: string[];
+}
+
+export interface CgroupDriver {
+  readonly mode: CgroupMode;
+  /** Makes the directories in every hierarchy, writes the limits. Throws naming the file and the kernel's error. */
+  create(path: string, limits: SandboxLimits): Promise<CgroupHandle>;
+  /** Chowns what the learner may write (the session dir, cgroup.procs, tasks / subtree_control, threads). */
+  delegate(handle: CgroupHandle, uid: number, gid: number): Promise<void>;
+  /** Moves pid into the session's cgroup in every hierarchy (v2: into the leaf `leaf`, default the session dir). */
+  attach(handle: CgroupHandle, pid: number, leaf?: string): Promise<void>;
+  /** Stats of the session cgroup, or of a child (relative path as the learner sees it, '/' = the session). */
+  stats(handle: CgroupHandle, child?: string): Promise<CgroupStats>;
+  /** Child cgroups the learner made, relative paths as seen inside ('/' first). */
+  listChildren(handle: CgroupHandle): Promise<string[]>;
+  /** Kills what is left, removes children first, retries while the kernel holds a directory busy. Never throws. */
+  destroy(handle: CgroupHandle): Promise<void>;
+  /** Every `<prefix>/*` session directory present in any hierarchy (for the reaper). */
+  listSessions(): Promise<string[]>;
+}

@@ -1,0 +1,46 @@
+// SandboxSpec: what a sandbox is, as pure data. The runtime turns it into kernel objects.
+import type { SandboxLimits } from '../config.js';
+import type { CgroupHandle } from './cgroups/driver.js';
+
+export type SandboxNamespace = 'user' | 'pid' | 'mnt' | 'uts' | 'ipc' | 'net' | 'cgroup' | 'time';
+
+export interface SandboxSpec {
+  /** Session id; every object is named `${prefix}-${id}` or `${prefix}/${id}`. */
+  id: string;
+  prefix: string;
+  hostname: string;
+  namespaces: SandboxNamespace[];
+  /** Host uid/gid that root (0) inside maps to; 0..idCount-1 map to idBase..idBase+idCount-1. */
+  idBase: number;
+  idCount: number;
+  limits: SandboxLimits;
+  rootfsBytes: number;
+}
+
+export interface EnterOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Join this child cgroup (as the learner sees it) instead of the session's own. */
+  cgroupLeaf?: string;
+}
+
+/** A running sandbox. Owned by a session; destroyed exactly once. */
+export interface Sandbox {
+  readonly spec: SandboxSpec;
+  /** Host PID of the sandbox's init (PID 1 inside). */
+  readonly initPid: number;
+  readonly cgroup: CgroupHandle;
+  /**
+   * The host command (file + args) that, started by the host-root server (for example by the PTY
+   * library), runs `argv` as root inside this sandbox: every namespace, the session cgroup, its root fs.
+   */
+  enterCommand(argv: string[], opts?: EnterOptions): { file: string; args: string[]; env: Record<string, string> };
+  /** Resolves when init dies for any reason. */
+  readonly exited: Promise<void>;
+  /** Kills every process, removes cgroups, mounts and network objects. Never throws. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+export interface SandboxFactory {
+  create(spec: SandboxSpec): Promise<Sandbox>;
+}

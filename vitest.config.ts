@@ -1,0 +1,46 @@
+import { defineConfig } from 'vitest/config';
+
+// Three suites (STYLE.md: vitest projects): unit (pure, fake cgroupfs), integration (real kernel,
+// real server; files run one at a time so sandboxes do not fight over 2 cores), e2e (real chromium).
+// tests/v2 runs only inside the pure-cgroup-v2 VM (scripts/run-in-v2-vm.sh).
+export default defineConfig({
+  test: {
+    reporters: ['default', './tests/helpers/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'v2',
+          include: ['tests/v2/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,17 @@
+// What the page's parts share. main.ts builds it; the lab panel and the kernel view receive it.
+import type { CreateSessionResponse } from '../../server/protocol/api.js';
+import type { ServerEventMessage } from '../../server/protocol/events.js';
+
+export interface PageContext {
+  session: CreateSessionResponse;
+  /** fetch against /api with the session's bearer token; throws ApiError-shaped errors ({code, message}). */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Subscribes to the session's event socket; the current snapshots arrive first. Returns an unsubscribe. */
+  onEvent(fn: (msg: ServerEventMessage) => void): () => void;
+  /** Types text into a named terminal (exec blocks), focusing it; returns false if there is no such terminal. */
+  runInTerminal(terminal: string, text: string): boolean;
+  /** Replaces the session (lab start or reset): main.ts tears down terminals and sockets and rebuilds. */
+  startSession(opts: { lab?: string; resetStep?: number }): Promise<void>;
+  /** The learner token kept in localStorage (progress survives). */
+  learner: string;
+}
