@@ -26,3 +26,28 @@ export interface SessionInfo {
   /** Writes bytes into a terminal as if typed (exec blocks of the lab panel). */
   typeInto(terminal: string, data: string): boolean;
 }
+
+export interface CreateSessionOptions {
+  lab?: string;
+  learner?: string;
+}
+
+/** Other parts (labs, inspect) hook into the session lifecycle; hooks never throw into the registry. */
+export interface SessionHooks {
+  /** Before a session is made for `lab`: may refuse (throw IsoplayError, e.g. 404 lab) or name its terminals. */
+  beforeCreate?(opts: CreateSessionOptions): Promise<{ terminals?: string[] } | void>;
+  /** After the sandbox is ready and before the POST answers (lab setup.sh, replaying solves). */
+  onSessionStart?(s: SessionInfo): Promise<void> | void;
+  /** Before the sandbox is destroyed. */
+  onSessionEnd?(s: SessionInfo): Promise<void> | void;
+}
+
+export interface SessionRegistry {
+  get(id: string): SessionInfo | undefined;
+  /** Returns the session or throws IsoplayError (ISOPLAY_ERR_SESSION_NOT_FOUND / ISOPLAY_ERR_UNAUTHORIZED). */
+  authorize(id: string, token: string | undefined): SessionInfo;
+  list(): SessionInfo[];
+  addHooks(h: SessionHooks): void;
+  create(opts: CreateSessionOptions): Promise<SessionInfo>;
+  destroy(id: string, reason?: string): Promise<void>;
+}
