@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one command that runs the whole test suite, with its own set-up:
+# type-check, unit + integration (real kernel) + e2e (real chromium) on this host,
+# then the cgroup v2 tests inside a throwaway pure-v2 VM. Ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --tests || exit 1
+
+logs=$(mktemp -d /tmp/isoplay-test-logs.XXXXXX)
+status=0
+
+echo "== type-check"
+npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p server/protocol/tsconfig.json && npx tsc --noEmit -p web/tsconfig.json || status=1
+
+echo "== unit, integration and browser tests on this host ($(bash -c 'grep -c cgroup2 /proc/self/mountinfo') cgroup2 mounts)"
+npx vitest run --project unit --project integration --project e2e 2>&1 | tee "$logs/host.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+echo "== lab self-test (every lab: each check fails before its solve, passes after)"
+node_modules/.bin/tsx server/cli.ts lab test || status=1
+
+echo "== cgroup v2 tests in a pure-v2 VM"
+bash scripts/run-in-v2-vm.sh "$PWD" npx vitest run --project v2 2>&1 | tee "$logs/v2.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+# Each vitest run ends with "vitest: N passed, N failed, N skipped" (tests/helpers/summary-reporter.ts).
+read -r p f s < <(cat "$logs"/*.log | sed -n 's/^vitest: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' |
+  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+[ "$status" != 0 ] && [ "$f" = 0 ] && f=1
+echo
+echo "total: $p passed, $f failed, $s skipped"
+rm -rf "$logs"
+exit $status
