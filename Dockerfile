@@ -4,6 +4,7 @@
 # The container must be privileged (it creates user, pid, mount, net and cgroup namespaces and
 # cgroups for every learner); learners stay unprivileged inside their own sandboxes.
 FROM node:20-bookworm
+SHELL ["/bin/bash", "-c"]
 WORKDIR /opt/isoplay
 COPY scripts/apt-packages.sh scripts/apt-packages.sh
 RUN . scripts/apt-packages.sh && apt-get update -qq \
