@@ -22,6 +22,12 @@ export interface CgroupHandle {
   dirs: Record<string, string>;
   /** The cgroup.procs files a process must be written to, to join the session in every hierarchy. */
   procsFiles: string[];
+  /**
+   * Where the sandbox's processes live. v1: the same as procsFiles. v2: the leaf `<session>/init`,
+   * because of the no-internal-process rule (the learner may enable controllers in the session's
+   * cgroup.subtree_control only while the session itself holds no process).
+   */
+  leafProcsFiles: string[];
 }
 
 export interface CgroupDriver {
@@ -38,6 +44,8 @@ export interface CgroupDriver {
   listChildren(handle: CgroupHandle): Promise<string[]>;
   /** Kills what is left, removes children first, retries while the kernel holds a directory busy. Never throws. */
   destroy(handle: CgroupHandle): Promise<void>;
+  /** The handle of an existing session path (for the reaper, which has no handle). */
+  handleFor(path: string): CgroupHandle;
   /** Every `<prefix>/*` session directory present in any hierarchy (for the reaper). */
   listSessions(): Promise<string[]>;
 }

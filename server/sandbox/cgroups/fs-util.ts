@@ -1,0 +1,117 @@
+// Small cgroupfs helpers shared by the v1 and v2 drivers: reads that tolerate missing files,
+// writes whose errors name the config key, the file and the kernel's error, and a subtree walk.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { IsoplayError } from '../../errors.js';
+
+export async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readNumber(file: string): Promise<number | null> {
+  const t = await readText(file);
+  if (t === undefined) return null;
+  const v = t.trim().split(/\s+/)[0];
+  if (v === 'max') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Reads `key value` lines (memory.events, cpu.stat, memory.oom_control). */
+export async function readKeyed(file: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const t = await readText(file);
+  for (const line of (t ?? '').split('\n')) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k && v !== undefined && Number.isFinite(Number(v))) out[k] = Number(v);
+  }
+  return out;
+}
+
+export async function writeLimit(dir: string, file: string, value: string, key: string): Promise<void> {
+  const full = path.join(dir, file);
+  try {
+    await fs.writeFile(full, value);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', {
+      key,
+      detail: `the kernel refused ${JSON.stringify(value)} in ${full}: ${err.code ?? ''} ${err.message}`.trim(),
+    });
+  }
+}
+
+/** Every cgroup directory below and including `dir`, deepest first. */
+export async function listSubtree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(d: string): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) if (e.isDirectory()) await walk(path.join(d, e.name));
+    out.push(d);
+  }
+  await walk(dir);
+  return out;
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Kills every process in the subtree (only pids read from OUR cgroup.procs files) and removes the
+ * directories deepest first, retrying while the kernel still holds one busy. Never throws.
+ */
+export async function killAndRemove(dir: string, timeoutMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const dirs = await listSubtree(dir);
+    if (dirs.length === 0) return [];
+    for (const d of dirs) {
+      const procs = (await readText(path.join(d, 'cgroup.procs'))) ?? '';
+      for (const p of procs.split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(p), 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+    const left: string[] = [];
+    for (const d of dirs) {
+      try {
+        await fs.rmdir(d);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') left.push(d);
+      }
+    }
+    if (left.length === 0) return [];
+    if (Date.now() > deadline) return left;
+    await sleep(Math.min(200, 10 * 2 ** attempt));
+  }
+}
+
+export async function chownAll(paths: string[], uid: number, gid: number): Promise<void> {
+  for (const p of paths) {
+    try {
+      await fs.chown(p, uid, gid);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+}

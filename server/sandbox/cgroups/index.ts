@@ -1,0 +1,42 @@
+// Picks the cgroup driver for this host: v2 on pure-v2 hosts, v1 on v1 and hybrid hosts (where
+// memory, pids and cpu live on v1). Callers never ask which kernel they are on.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config, SandboxLimits } from '../../config.js';
+import type { CgroupDriver } from './driver.js';
+import { type CgroupLayout, detectCgroups } from './detect.js';
+import { CgroupV1Driver } from './v1.js';
+import { CgroupV2Driver } from './v2.js';
+
+export { detectCgroups, type CgroupLayout } from './detect.js';
+export type { CgroupDriver, CgroupHandle, CgroupStats } from './driver.js';
+
+export interface DriverWithLayout extends CgroupDriver {
+  readonly layout: CgroupLayout;
+}
+
+/** Builds the driver; `mountinfo` is injectable (tests pass a fake layout rooted in a temp dir). */
+export async function createCgroupDriver(
+  config: Pick<Config, 'cgroupRoot' | 'prefix'>,
+  mountinfo?: string,
+): Promise<DriverWithLayout> {
+  const text = mountinfo ?? (await fs.readFile('/proc/self/mountinfo', 'utf8'));
+  const layout = detectCgroups(text);
+  // Only hierarchies under the configured root (a fake root in tests, /sys/fs/cgroup in production).
+  layout.hierarchies = layout.hierarchies.filter((h) => h.mountPoint === config.cgroupRoot || h.mountPoint.startsWith(config.cgroupRoot + '/'));
+  if (layout.unified && !layout.hierarchies.includes(layout.unified)) layout.unified = undefined;
+  const driver: CgroupDriver =
+    layout.mode === 'v2'
+      ? new CgroupV2Driver(layout.unified?.mountPoint ?? config.cgroupRoot, config.prefix)
+      : new CgroupV1Driver(layout, config.prefix);
+  return Object.assign(driver, { layout });
+}
+
+/**
+ * Start-up check of the configured limits: creates and removes a probe cgroup, so a value the
+ * kernel refuses fails at start naming the config key, the file and the kernel's error.
+ */
+export async function validateLimits(driver: CgroupDriver, prefix: string, limits: SandboxLimits): Promise<void> {
+  const handle = await driver.create(path.posix.join(prefix, `probe-${process.pid}`), limits);
+  await driver.destroy(handle);
+}

@@ -1,0 +1,113 @@
+// cgroup v2: one unified directory per session, limits in memory.max, memory.swap.max, pids.max,
+// cpu.max and cpu.weight. Processes live in the leaf `<session>/init` (no-internal-process rule), so
+// the learner can enable +memory +pids +cpu in the session's cgroup.subtree_control and make children.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { SandboxLimits } from '../../config.js';
+import { IsoplayError } from '../../errors.js';
+import type { CgroupDriver, CgroupHandle, CgroupStats } from './driver.js';
+import { chownAll, exists, killAndRemove, listSubtree, readKeyed, readNumber, readText, writeLimit } from './fs-util.js';
+
+export const V2_LEAF = 'init';
+const NEEDED = ['memory', 'pids', 'cpu'];
+
+export class CgroupV2Driver implements CgroupDriver {
+  readonly mode = 'v2' as const;
+
+  constructor(
+    private readonly root: string,
+    private readonly prefix: string,
+  ) {}
+
+  private async ensureParent(): Promise<void> {
+    const available = ((await readText(path.join(this.root, 'cgroup.subtree_control'))) ?? '').trim().split(/\s+/);
+    const missing = NEEDED.filter((c) => !available.includes(c));
+    if (missing.length) {
+      throw new IsoplayError('ISOPLAY_ERR_HOST_UNSUPPORTED', {
+        detail: `the cgroup v2 root ${this.root} does not delegate ${missing.join(', ')} (cgroup.subtree_control has "${available.join(' ')}"); on a systemd host run the server as a service with Delegate=yes, or: echo "+${missing.join(' +')}" > ${this.root}/cgroup.subtree_control`,
+      });
+    }
+    const parent = path.join(this.root, this.prefix);
+    await fs.mkdir(parent).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    const enabled = ((await readText(path.join(parent, 'cgroup.subtree_control'))) ?? '').trim().split(/\s+/);
+    const toEnable = NEEDED.filter((c) => !enabled.includes(c));
+    if (toEnable.length) await fs.writeFile(path.join(parent, 'cgroup.subtree_control'), toEnable.map((c) => `+${c}`).join(' '));
+  }
+
+  async create(p: string, limits: SandboxLimits): Promise<CgroupHandle> {
+    await this.ensureParent();
+    const dir = path.join(this.root, p);
+    await fs.mkdir(dir);
+    await fs.mkdir(path.join(dir, V2_LEAF));
+    const handle = this.handleFor(p);
+    try {
+      await writeLimit(dir, 'memory.max', String(limits.memoryBytes), 'limits.memoryBytes');
+      if (await exists(path.join(dir, 'memory.swap.max'))) await writeLimit(dir, 'memory.swap.max', '0', 'limits.memoryBytes');
+      await writeLimit(dir, 'pids.max', String(limits.pids), 'limits.pids');
+      await writeLimit(dir, 'cpu.max', `${limits.cpuQuotaUsec} ${limits.cpuPeriodUsec}`, 'limits.cpuQuotaUsec');
+      await writeLimit(dir, 'cpu.weight', String(limits.cpuWeight), 'limits.cpuWeight');
+    } catch (e) {
+      await this.destroy(handle);
+      throw e;
+    }
+    return handle;
+  }
+
+  handleFor(p: string): CgroupHandle {
+    const dir = path.join(this.root, p);
+    return { path: p, dirs: { unified: dir }, procsFiles: [path.join(dir, 'cgroup.procs')], leafProcsFiles: [path.join(dir, V2_LEAF, 'cgroup.procs')] };
+  }
+
+  async delegate(handle: CgroupHandle, uid: number, gid: number): Promise<void> {
+    const dir = handle.dirs.unified;
+    const leaf = path.join(dir, V2_LEAF);
+    const files = ['cgroup.procs', 'cgroup.subtree_control', 'cgroup.threads'];
+    await chownAll([dir, ...files.map((f) => path.join(dir, f)), leaf, ...files.map((f) => path.join(leaf, f))], uid, gid);
+  }
+
+  async attach(handle: CgroupHandle, pid: number, leaf = V2_LEAF): Promise<void> {
+    await fs.writeFile(path.join(handle.dirs.unified, leaf, 'cgroup.procs'), String(pid));
+  }
+
+  async stats(handle: CgroupHandle, child?: string): Promise<CgroupStats> {
+    const dir = path.join(handle.dirs.unified, child && child !== '/' ? child : '');
+    const cpuMax = ((await readText(path.join(dir, 'cpu.max'))) ?? '').trim().split(/\s+/);
+    const cpu = await readKeyed(path.join(dir, 'cpu.stat'));
+    return {
+      memory: {
+        current: (await readNumber(path.join(dir, 'memory.current'))) ?? 0,
+        max: await readNumber(path.join(dir, 'memory.max')),
+        peak: await readNumber(path.join(dir, 'memory.peak')),
+      },
+      pids: { current: (await readNumber(path.join(dir, 'pids.current'))) ?? 0, max: await readNumber(path.join(dir, 'pids.max')) },
+      cpu: {
+        usageUsec: cpu.usage_usec ?? 0,
+        throttledUsec: cpu.throttled_usec ?? 0,
+        quotaUsec: cpuMax[0] && cpuMax[0] !== 'max' ? Number(cpuMax[0]) : null,
+        periodUsec: cpuMax[1] ? Number(cpuMax[1]) : null,
+      },
+      oomKills: (await readKeyed(path.join(dir, 'memory.events'))).oom_kill ?? 0,
+    };
+  }
+
+  async listChildren(handle: CgroupHandle): Promise<string[]> {
+    const base = handle.dirs.unified;
+    return (await listSubtree(base)).reverse().map((d) => '/' + path.relative(base, d));
+  }
+
+  async destroy(handle: CgroupHandle): Promise<void> {
+    const left = await killAndRemove(handle.dirs.unified);
+    if (left.length) process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')}`);
+  }
+
+  async listSessions(): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(path.join(this.root, this.prefix), { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => `${this.prefix}/${e.name}`);
+    } catch {
+      return [];
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// The curated /etc of every sandbox: just enough for bash, ps, ip and the cgroup tools, plus a
+// friendly prompt and a first hint for a learner who has never typed `unshare`.
+
+/** Host paths bound read-only at the same path inside (skipped where the host lacks them). */
+export const RO_BINDS = [
+  '/etc/alternatives', // Debian's /usr/bin/awk, editor, pager ... point through here
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/iproute2',
+  '/etc/terminfo',
+  '/etc/inputrc',
+  '/etc/localtime',
+  '/etc/os-release',
+  '/etc/debian_version',
+  '/etc/services',
+  '/etc/protocols',
+] as const;
+
+export function etcFiles(hostname: string): Record<string, string> {
+  return {
+    '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+    '/etc/group': 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n',
+    '/etc/hostname': `${hostname}\n`,
+    '/etc/hosts': `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+    '/etc/nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files\n',
+    '/etc/resolv.conf': '# This sandbox has no route out: its network namespace holds only lo.\n',
+    '/etc/profile': [
+      'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      '[ -n "$BASH_VERSION" ] && [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc',
+      '',
+    ].join('\n'),
+    '/etc/bash.bashrc': [
+      '[ -z "$PS1" ] && return',
+      "PS1='\\[\\e[1;32m\\]root@\\h\\[\\e[0m\\]:\\[\\e[1;34m\\]\\w\\[\\e[0m\\]# '",
+      "alias ls='ls --color=auto' ll='ls -l --color=auto' grep='grep --color=auto'",
+      'HISTSIZE=2000',
+      'if [ -z "$ISOPLAY_QUIET" ] && [ "$SHLVL" = 1 ]; then',
+      "  printf '\\e[2mYou are root in a sandbox on the host kernel (%s). Try: ps -ef, hostname, ip link, cat /proc/self/cgroup\\e[0m\\n' \"$(uname -r)\"",
+      'fi',
+      '',
+    ].join('\n'),
+  };
+}
