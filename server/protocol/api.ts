@@ -9,6 +9,8 @@ export interface CreateSessionRequest {
   lab?: string;
   /** The learner token kept in the browser (progress survives across sessions); made by the server if absent. */
   learner?: string;
+  /** Start the lab at this step, replaying the solves of the earlier ones (lab reset). */
+  resetStep?: number;
 }
 
 export interface CreateSessionResponse {

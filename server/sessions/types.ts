@@ -30,6 +30,8 @@ export interface SessionInfo {
 export interface CreateSessionOptions {
   lab?: string;
   learner?: string;
+  /** Start the lab at this step: the solves of every earlier step are replayed (lab reset). */
+  resetStep?: number;
 }
 
 /** Other parts (labs, inspect) hook into the session lifecycle; hooks never throw into the registry. */

@@ -1,0 +1,85 @@
+// buildApp(config, deps): registers every plugin and route and returns the instance without
+// listening, so tests call inject() or listen on a random port themselves.
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config.js';
+import { IsoplayError, isIsoplayError } from './errors.js';
+import { Registry } from './sessions/registry.js';
+import { createCgroupDriver, type DriverWithLayout } from './sandbox/cgroups/index.js';
+import { createSandboxFactory } from './sandbox/index.js';
+import type { SandboxRuntime } from './sandbox/runtime.js';
+import { sessionRoutes } from './http/sessions.js';
+import { socketRoutes } from './http/sockets.js';
+import type { RouteContext } from './http/context.js';
+import { labRoutes } from './http/labs.js';
+import { inspectRoutes } from './http/inspect.js';
+import { loadCatalog, type LabCatalog } from './labs/catalog.js';
+
+export interface AppDeps {
+  driver?: DriverWithLayout;
+  runtime?: SandboxRuntime;
+  catalog?: LabCatalog;
+}
+
+export interface IsoplayApp extends FastifyInstance {
+  registry: Registry;
+  routeContext: RouteContext;
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<IsoplayApp> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: 64 * 1024,
+  });
+  let driver = deps.driver;
+  let runtime = deps.runtime;
+  if (config.mode === 'sandbox') {
+    driver ??= await createCgroupDriver(config);
+    runtime ??= createSandboxFactory(config, driver);
+  }
+  const registry = new Registry(config, config.mode === 'sandbox' ? runtime : undefined, app.log);
+  const catalog = deps.catalog ?? (await loadCatalog(config.labsDir, { cgroupMode: driver?.mode ?? null }));
+  const ctx: RouteContext = { config, registry, driver };
+
+  app.setErrorHandler((err, req, reply) => {
+    if (isIsoplayError(err)) {
+      if (err.status >= 500) req.log.error({ err }, err.message);
+      return reply.code(err.status).send(err.toJSON());
+    }
+    const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
+    if (e.validation || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode && e.statusCode < 500)) {
+      const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 400;
+      return reply.code(status).send({ code: status === 413 ? 'ISOPLAY_ERR_BAD_REQUEST' : 'ISOPLAY_ERR_BAD_REQUEST', message: `Bad request: ${e.message}` });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send(new IsoplayError('ISOPLAY_ERR_INTERNAL', { detail: e.message }).toJSON());
+  });
+
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(async (scope) => {
+    await sessionRoutes(scope, ctx);
+    await socketRoutes(scope, ctx);
+    await labRoutes(scope, ctx, catalog);
+    await inspectRoutes(scope, ctx);
+  });
+
+  const webRoot = config.webDir;
+  if (fs.existsSync(path.join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !fs.existsSync(path.join(webRoot, 'index.html'))) {
+      return reply.code(404).send(new IsoplayError('ISOPLAY_ERR_NOT_FOUND', { detail: `${req.method} ${req.url.split('?')[0]}` }).toJSON());
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+
+  app.addHook('onClose', async () => {
+    await registry.close();
+  });
+
+  return Object.assign(app, { registry, routeContext: ctx }) as IsoplayApp;
+}

@@ -1,0 +1,44 @@
+// The `isoplay` command: start (the server), doctor, lab test [id...], reap.
+import { loadConfig } from './config.js';
+
+const [cmd, ...rest] = process.argv.slice(2);
+
+async function run(): Promise<number> {
+  switch (cmd) {
+    case undefined:
+    case 'start': {
+      const { main } = await import('./main.js');
+      await main(rest);
+      return -1; // keeps running
+    }
+    case 'doctor': {
+      const { doctorMain } = await import('./doctor.js');
+      return doctorMain();
+    }
+    case 'lab': {
+      if (rest[0] !== 'test') break;
+      const { runLabTestsMain } = await import('./labs/test-runner.js');
+      return runLabTestsMain(rest.slice(1));
+    }
+    case 'reap': {
+      const { createCgroupDriver } = await import('./sandbox/cgroups/index.js');
+      const { reapLeftovers } = await import('./sandbox/reaper.js');
+      const config = loadConfig(rest, process.env);
+      const report = await reapLeftovers(config, await createCgroupDriver(config));
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return 0;
+    }
+  }
+  process.stderr.write('usage: isoplay [start [--port N --host H ...] | doctor | lab test [id...] | reap]\n');
+  return 2;
+}
+
+run().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e) => {
+    process.stderr.write(`isoplay: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

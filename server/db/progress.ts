@@ -1,0 +1,66 @@
+// Learner progress in an embedded SQLite database (better-sqlite3, WAL): every write is one
+// transaction, so a crash mid-write loses nothing. Keyed by the learner token the browser keeps.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface StepProgress {
+  step: number;
+  passedAt: number;
+  message: string;
+}
+
+export class ProgressStore {
+  private readonly db: Database.Database;
+
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, 'progress.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS progress (
+        learner TEXT NOT NULL, lab TEXT NOT NULL, step INTEGER NOT NULL,
+        passed_at INTEGER NOT NULL, message TEXT NOT NULL,
+        PRIMARY KEY (learner, lab, step));
+      CREATE TABLE IF NOT EXISTS predictions (
+        learner TEXT NOT NULL, lab TEXT NOT NULL, step INTEGER NOT NULL,
+        choice INTEGER NOT NULL, correct INTEGER NOT NULL, at INTEGER NOT NULL,
+        PRIMARY KEY (learner, lab, step));`);
+  }
+
+  passed(learner: string, lab: string): StepProgress[] {
+    return this.db
+      .prepare('SELECT step, passed_at AS passedAt, message FROM progress WHERE learner = ? AND lab = ? ORDER BY step')
+      .all(learner, lab) as StepProgress[];
+  }
+
+  markPassed(learner: string, lab: string, step: number, message: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR IGNORE INTO progress (learner, lab, step, passed_at, message) VALUES (?, ?, ?, ?, ?)')
+        .run(learner, lab, step, Date.now(), message);
+    })();
+  }
+
+  predictions(learner: string, lab: string): Record<number, { choice: number; correct: boolean }> {
+    const rows = this.db.prepare('SELECT step, choice, correct FROM predictions WHERE learner = ? AND lab = ?').all(learner, lab) as {
+      step: number;
+      choice: number;
+      correct: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.step, { choice: r.choice, correct: r.correct === 1 }]));
+  }
+
+  savePrediction(learner: string, lab: string, step: number, choice: number, correct: boolean): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO predictions (learner, lab, step, choice, correct, at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(learner, lab, step, choice, correct ? 1 : 0, Date.now());
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,108 @@
+// `isoplay doctor`: what this host offers and what each part of the playground needs. Each missing
+// piece is named with the command that fixes it. Also run at server start-up.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { detectCgroups } from './sandbox/cgroups/detect.js';
+import { INIT_BIN } from './sandbox/runtime.js';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+  /** Without it the playground cannot run at all (exit non-zero), rather than lose a feature. */
+  required: boolean;
+}
+
+export interface HostProbe {
+  uid: number;
+  kernel: string;
+  mountinfo: string;
+  readFile(p: string): string | undefined;
+  exists(p: string): boolean;
+  which(bin: string): boolean;
+}
+
+export function realHost(): HostProbe {
+  const PATHS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+  return {
+    uid: process.getuid?.() ?? -1,
+    kernel: os.release(),
+    mountinfo: fs.readFileSync('/proc/self/mountinfo', 'utf8'),
+    readFile: (p) => {
+      try {
+        return fs.readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (p) => fs.existsSync(p),
+    which: (bin) => PATHS.some((d) => fs.existsSync(path.join(d, bin))),
+  };
+}
+
+const BINARIES: [string, string][] = [
+  ['bash', 'bash'], ['unshare', 'util-linux'], ['nsenter', 'util-linux'], ['mount', 'mount'], ['ip', 'iproute2'],
+  ['ps', 'procps'], ['cgcreate', 'cgroup-tools'], ['cgexec', 'cgroup-tools'], ['cgclassify', 'cgroup-tools'], ['ping', 'iputils-ping'],
+];
+
+export function diagnose(h: HostProbe): DoctorCheck[] {
+  const checks: DoctorCheck[] = [];
+  checks.push({ name: 'root', ok: h.uid === 0, required: true, detail: h.uid === 0 ? 'running as root' : `running as uid ${h.uid}`, fix: 'run the server as root (sudo npm start)' });
+  checks.push({ name: 'kernel', ok: true, required: false, detail: `Linux ${h.kernel}` });
+  const layout = detectCgroups(h.mountinfo);
+  const where = (c: string) => layout.hierarchies.find((x) => x.version === 1 && x.controllers.includes(c));
+  if (layout.mode === 'v2') {
+    const ctl = (h.readFile(path.join(layout.unified!.mountPoint, 'cgroup.subtree_control')) ?? '').trim().split(/\s+/);
+    const missing = ['memory', 'pids', 'cpu'].filter((c) => !ctl.includes(c));
+    checks.push({
+      name: 'cgroups', ok: missing.length === 0, required: true,
+      detail: `cgroup v2 at ${layout.unified!.mountPoint}; delegated controllers: ${ctl.join(' ') || 'none'}`,
+      fix: missing.length ? `echo "+${missing.join(' +')}" > ${layout.unified!.mountPoint}/cgroup.subtree_control` : undefined,
+    });
+  } else {
+    const missing = ['memory', 'pids', 'cpu'].filter((c) => !where(c));
+    checks.push({
+      name: 'cgroups', ok: missing.length === 0, required: true,
+      detail: `cgroup ${layout.mode}: ${layout.hierarchies.map((x) => `${x.mountPoint} (${x.version === 2 ? 'v2' : x.controllers.join(',')})`).join(', ')}`,
+      fix: missing.length ? `mount the ${missing.join(', ')} controller(s), e.g. mount -t cgroup -o ${missing[0]} none /sys/fs/cgroup/${missing[0]}` : undefined,
+    });
+    const mem = where('memory');
+    if (mem) {
+      const memsw = h.exists(path.join(mem.mountPoint, 'memory.memsw.limit_in_bytes'));
+      checks.push({ name: 'swap accounting', ok: true, required: false, detail: memsw ? 'memsw present: swap is limited too' : 'no memsw: with swap enabled a learner could swap past the memory limit', fix: memsw ? undefined : 'boot with swapaccount=1, or run without swap' });
+    }
+  }
+  const maxUserNs = Number(h.readFile('/proc/sys/user/max_user_namespaces') ?? '0');
+  checks.push({ name: 'user namespaces', ok: maxUserNs > 0, required: true, detail: `user.max_user_namespaces = ${maxUserNs}`, fix: 'sysctl -w user.max_user_namespaces=65536' });
+  const apparmor = h.readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns');
+  if (apparmor !== undefined) {
+    checks.push({ name: 'AppArmor userns restriction', ok: true, required: false, detail: `kernel.apparmor_restrict_unprivileged_userns = ${apparmor.trim()} (the server creates namespaces as root, which this does not restrict)` });
+  }
+  checks.push({ name: 'subordinate ids', ok: true, required: false, detail: 'not needed: the server writes each sandbox\'s uid_map itself (no newuidmap, no /etc/subuid)' });
+  const pvm = h.exists('/sys/module/kvm_pvm');
+  const kvm = h.exists('/dev/kvm') && !pvm && (h.exists('/sys/module/kvm_intel') || h.exists('/sys/module/kvm_amd'));
+  checks.push({ name: 'KVM', ok: true, required: false, detail: kvm ? 'hardware KVM: VMs run at full speed' : pvm ? '/dev/kvm is kvm_pvm (software nested): VMs run under TCG, 12-18x slower' : 'no KVM: VMs run under TCG emulation' });
+  for (const [bin, pkg] of BINARIES) {
+    const ok = h.which(bin);
+    checks.push({ name: bin, ok, required: true, detail: ok ? 'found' : 'missing', fix: ok ? undefined : `apt-get install -y ${pkg}` });
+  }
+  const init = h.exists(INIT_BIN);
+  checks.push({ name: 'isoplay-init', ok: init, required: true, detail: init ? INIT_BIN : 'not built', fix: 'bash scripts/build-native.sh (needs build-essential)' });
+  return checks;
+}
+
+export function formatChecks(checks: DoctorCheck[]): string {
+  return checks
+    .map((c) => `${c.ok ? ' ok ' : c.required ? 'FAIL' : 'warn'}  ${c.name.padEnd(28)} ${c.detail}${!c.ok && c.fix ? `\n      fix: ${c.fix}` : ''}`)
+    .join('\n');
+}
+
+export function doctorMain(h: HostProbe = realHost()): number {
+  const checks = diagnose(h);
+  process.stdout.write(`Isolation Playground doctor\n${formatChecks(checks)}\n`);
+  const bad = checks.filter((c) => c.required && !c.ok);
+  process.stdout.write(bad.length ? `\nThe playground cannot run here: ${bad.map((c) => c.name).join(', ')}.\n` : '\nThis host can run the playground.\n');
+  return bad.length ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+// REST routes for sessions: create, inspect, end; plus health and the public config.
+import type { FastifyInstance } from 'fastify';
+import type { CreateSessionResponse } from '../protocol/api.js';
+import { type RouteContext, tokenOf } from './context.js';
+
+export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  const { registry, config } = ctx;
+
+  app.get('/api/health', async () => ({ ok: true, mode: registry.mode, sessions: registry.list().length, pool: registry.poolSize }));
+
+  app.get('/api/config', async () => ({
+    mode: registry.mode,
+    cgroupMode: ctx.driver?.mode ?? null,
+    limits: config.limits,
+    maxSessions: config.maxSessions,
+    samplerHz: config.samplerHz,
+  }));
+
+  app.post<{ Body: { lab?: string; learner?: string; resetStep?: number } }>(
+    '/api/sessions',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            lab: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' },
+            learner: { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
+            resetStep: { type: 'integer', minimum: 0, maximum: 1000 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body ?? {};
+      const s = await registry.create({ lab: body.lab, learner: body.learner, resetStep: body.resetStep });
+      const res: CreateSessionResponse = {
+        id: s.id,
+        token: s.token,
+        learner: s.learner,
+        terminals: s.terminalNames.map((name) => ({ name })),
+        mode: registry.mode,
+        lab: s.lab,
+      };
+      return reply.code(201).send(res);
+    },
+  );
+
+  const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^s[a-z2-7]{10}$' } }, required: ['id'] };
+
+  app.get<{ Params: { id: string } }>('/api/sessions/:id', { schema: { params: idParams } }, async (req) => {
+    return registry.authorize(req.params.id, tokenOf(req.headers, req.query)).summary();
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/sessions/:id', { schema: { params: idParams } }, async (req, reply) => {
+    const s = registry.authorize(req.params.id, tokenOf(req.headers, req.query));
+    await registry.destroy(s.id, 'deleted by its owner');
+    return reply.code(204).send();
+  });
+}

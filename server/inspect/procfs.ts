@@ -1,0 +1,85 @@
+// Pure-ish readers of /proc for the kernel view, with an injectable proc root for unit tests.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { NAMESPACE_KINDS, type NamespaceKind, type ProcessInfo } from '../protocol/events.js';
+
+export function parseStatus(text: string): { name: string; ppid: number; uid: number; nsPids: number[] } {
+  const field = (k: string) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(text)?.[1] ?? '';
+  return {
+    name: field('Name'),
+    ppid: Number(field('PPid')) || 0,
+    uid: Number(field('Uid').split(/\s+/)[0]) || 0,
+    nsPids: field('NSpid').split(/\s+/).filter(Boolean).map(Number),
+  };
+}
+
+/** `pid:[4026531836]` -> 4026531836 */
+export function parseNsLink(link: string): number | undefined {
+  const m = /\[(\d+)\]$/.exec(link);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Maps a host uid to the uid inside through a uid_map text (`inside outside count` lines). */
+export function uidInside(hostUid: number, uidMap: string): number {
+  for (const line of uidMap.split('\n')) {
+    const [inside, outside, count] = line.trim().split(/\s+/).map(Number);
+    if (Number.isFinite(count) && hostUid >= outside && hostUid < outside + count) return inside + (hostUid - outside);
+  }
+  return 65534; // the overflow uid: unmapped
+}
+
+export async function readNamespaces(procRoot: string, pid: number | 'self'): Promise<Partial<Record<NamespaceKind, number>>> {
+  const out: Partial<Record<NamespaceKind, number>> = {};
+  await Promise.all(
+    NAMESPACE_KINDS.map(async (k) => {
+      try {
+        const ino = parseNsLink(await fs.readlink(path.join(procRoot, String(pid), 'ns', k)));
+        if (ino !== undefined) out[k] = ino;
+      } catch {
+        /* kernel without this namespace kind, or the process is gone */
+      }
+    }),
+  );
+  return out;
+}
+
+export async function readProcess(procRoot: string, pid: number, uidMap: string): Promise<ProcessInfo | undefined> {
+  try {
+    const dir = path.join(procRoot, String(pid));
+    const [status, cmdline, ns] = await Promise.all([
+      fs.readFile(path.join(dir, 'status'), 'utf8'),
+      fs.readFile(path.join(dir, 'cmdline'), 'utf8').catch(() => ''),
+      readNamespaces(procRoot, pid),
+    ]);
+    const st = parseStatus(status);
+    return {
+      hostPid: pid,
+      nsPids: st.nsPids.length ? st.nsPids : [pid],
+      ppid: st.ppid,
+      comm: st.name,
+      args: cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200),
+      uid: { inside: uidInside(st.uid, uidMap), host: st.uid },
+      ns,
+    };
+  } catch {
+    return undefined; // exited while we looked
+  }
+}
+
+/** Every pid in a cgroup directory and its descendants. */
+export async function pidsInCgroup(dir: string): Promise<number[]> {
+  const out: number[] = [];
+  async function walk(d: string): Promise<void> {
+    let entries: import('node:fs').Dirent[] = [];
+    try {
+      const procs = await fs.readFile(path.join(d, 'cgroup.procs'), 'utf8');
+      for (const p of procs.split('\n')) if (p) out.push(Number(p));
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => walk(path.join(d, e.name))));
+  }
+  await walk(dir);
+  return [...new Set(out)].sort((a, b) => a - b);
+}

@@ -1,0 +1,117 @@
+// One sampler per session at a fixed rate: reads the sandbox's processes, namespaces and cgroups
+// from the real kernel and publishes `processes`, `cgroups`, `kernel` and `event` messages on the
+// session's bus, only when something changed. No process is spawned per tick.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import type { CgroupDriver } from '../sandbox/cgroups/driver.js';
+import { runCommand } from '../sandbox/exec.js';
+import type { CgroupInfo, KernelInfo, ServerEventMessage } from '../protocol/events.js';
+import type { SessionInfo } from '../sessions/types.js';
+import { pidsInCgroup, readNamespaces, readProcess } from './procfs.js';
+
+const THROTTLE_EVENT_MIN_USEC = 100_000;
+const THROTTLE_EVENT_EVERY_MS = 5_000;
+
+export async function hostKernel(): Promise<KernelInfo> {
+  const [bootId, uptime] = await Promise.all([
+    fs.readFile('/proc/sys/kernel/random/boot_id', 'utf8'),
+    fs.readFile('/proc/uptime', 'utf8'),
+  ]);
+  return { release: os.release(), bootId: bootId.trim(), uptimeSec: Math.floor(Number(uptime.split(' ')[0])) };
+}
+
+/** Read from INSIDE the sandbox, so "same kernel" is shown, not assumed. */
+export async function sandboxKernel(session: SessionInfo): Promise<KernelInfo | undefined> {
+  if (!session.sandbox) return undefined;
+  const cmd = session.sandbox.enterCommand(['/bin/sh', '-c', 'uname -r; cat /proc/sys/kernel/random/boot_id; cut -d" " -f1 /proc/uptime']);
+  const r = await runCommand(cmd.file, cmd.args, { timeoutMs: 5000, reject: false });
+  const [release, bootId, uptime] = r.stdout.trim().split('\n');
+  if (!release || !bootId) return undefined;
+  return { release, bootId, uptimeSec: Math.floor(Number(uptime)) };
+}
+
+export class Sampler {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly last = new Map<string, string>();
+  private readonly oomSeen = new Map<string, number>();
+  private readonly throttleSeen = new Map<string, { usec: number; at: number }>();
+  private uidMap = '';
+  private running = false;
+  private stopped = false;
+  /** Cumulative CPU time spent in ticks (benchmarks read it). */
+  busyMs = 0;
+
+  constructor(
+    private readonly session: SessionInfo,
+    private readonly driver: CgroupDriver,
+    private readonly hz: number,
+    private readonly procRoot = '/proc',
+  ) {}
+
+  async start(): Promise<void> {
+    const sb = this.session.sandbox;
+    if (!sb) return;
+    this.uidMap = await fs.readFile(`${this.procRoot}/${sb.initPid}/uid_map`, 'utf8').catch(() => '');
+    const [host, sandbox] = await Promise.all([hostKernel(), sandboxKernel(this.session)]);
+    if (sandbox) this.session.bus.publish({ type: 'kernel', at: Date.now(), host, sandbox });
+    await this.tick();
+    if (this.stopped) return;
+    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.round(1000 / this.hz)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  private publishIfChanged(key: string, msg: ServerEventMessage, compare: unknown): void {
+    const s = JSON.stringify(compare);
+    if (this.last.get(key) === s) return;
+    this.last.set(key, s);
+    this.session.bus.publish(msg);
+  }
+
+  async tick(): Promise<void> {
+    const sb = this.session.sandbox;
+    if (!sb || this.running || this.stopped) return;
+    this.running = true;
+    const t0 = performance.now();
+    try {
+      const at = Date.now();
+      const memDir = sb.cgroup.dirs.memory ?? sb.cgroup.dirs.unified ?? Object.values(sb.cgroup.dirs)[0];
+      const pids = await pidsInCgroup(memDir);
+      const [hostNs, ...procs] = await Promise.all([
+        readNamespaces(this.procRoot, 'self'),
+        ...pids.map((p) => readProcess(this.procRoot, p, this.uidMap)),
+      ]);
+      // The monitor (a host process without a pid inside) is not the learner's.
+      const list = procs.filter((p): p is NonNullable<typeof p> => !!p && p.nsPids.length > 1);
+      this.publishIfChanged('processes', { type: 'processes', at, hostNs, list }, list.map((p) => [p.hostPid, p.nsPids, p.comm, p.args, p.ns]));
+
+      const children = await this.driver.listChildren(sb.cgroup);
+      const cgroups: CgroupInfo[] = await Promise.all(
+        children.map(async (path) => ({ path, ...(await this.driver.stats(sb.cgroup, path)) })),
+      );
+      this.publishIfChanged('cgroups', { type: 'cgroups', at, mode: this.driver.mode, list: cgroups }, cgroups);
+      for (const c of cgroups) {
+        const seen = this.oomSeen.get(c.path);
+        if (seen !== undefined && c.oomKills > seen) {
+          this.session.bus.publish({ type: 'event', at, kind: 'oom', path: c.path, count: c.oomKills });
+        }
+        this.oomSeen.set(c.path, c.oomKills);
+        const th = this.throttleSeen.get(c.path);
+        if (!th) this.throttleSeen.set(c.path, { usec: c.cpu.throttledUsec, at });
+        else if (c.cpu.throttledUsec - th.usec >= THROTTLE_EVENT_MIN_USEC && at - th.at >= THROTTLE_EVENT_EVERY_MS) {
+          this.session.bus.publish({ type: 'event', at, kind: 'throttle', path: c.path, throttledUsec: c.cpu.throttledUsec });
+          this.throttleSeen.set(c.path, { usec: c.cpu.throttledUsec, at });
+        }
+      }
+    } catch {
+      /* the sandbox is going away; the next tick or stop() settles it */
+    } finally {
+      this.running = false;
+      this.busyMs += performance.now() - t0;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// Lab progress of one session: which step is current, running checks (on demand and after each
+// command the learner runs), replaying solves to rebuild a sandbox at the learner's step.
+import type { Config } from '../config.js';
+import { IsoplayError } from '../errors.js';
+import type { ProgressStore } from '../db/progress.js';
+import type { SessionInfo } from '../sessions/types.js';
+import type { Lab } from './catalog.js';
+import { runCheck, runScript, type CheckOutcome } from './checker.js';
+
+export interface LabProgress {
+  lab: string;
+  current: number;
+  passed: { step: number; passedAt: number; message: string }[];
+  predictions: Record<number, { choice: number; correct: boolean }>;
+  done: boolean;
+}
+
+export function progressOf(store: ProgressStore, learner: string, lab: Lab): LabProgress {
+  const passed = store.passed(learner, lab.id);
+  const passedSet = new Set(passed.map((p) => p.step));
+  let current = 0;
+  while (current < lab.steps.length && passedSet.has(current)) current++;
+  return { lab: lab.id, current, passed, predictions: store.predictions(learner, lab.id), done: current >= lab.steps.length };
+}
+
+export class SessionLab {
+  private checking: Promise<CheckOutcome> | undefined;
+
+  constructor(
+    readonly session: SessionInfo,
+    readonly lab: Lab,
+    private readonly store: ProgressStore,
+    private readonly config: Config,
+  ) {}
+
+  progress(): LabProgress {
+    return progressOf(this.store, this.session.learner, this.lab);
+  }
+
+  /** Runs setup.sh, then the solves of every step before `upTo` so the sandbox is where the learner was. */
+  async prepare(upTo: number): Promise<void> {
+    const sb = this.session.sandbox;
+    if (!sb) return;
+    if (this.lab.setupScript) await this.mustRun(this.lab.setupScript, 'setup.sh');
+    for (let i = 0; i < Math.min(upTo, this.lab.steps.length); i++) await this.mustRun(this.lab.steps[i].solveScript, `solve of step ${i + 1}`);
+  }
+
+  private async mustRun(script: string, what: string): Promise<void> {
+    const r = await runScript(this.session.sandbox!, script, this.config.checkTimeoutMs * 3);
+    if (r.exitCode !== 0) {
+      throw new IsoplayError('ISOPLAY_ERR_CHECK_FAILED', { detail: `${this.lab.id}: ${what} exited ${r.exitCode ?? r.signal}: ${r.stderr.trim().slice(-300)}` });
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.lab.cleanupScript && this.session.sandbox) await runScript(this.session.sandbox, this.lab.cleanupScript, this.config.checkTimeoutMs);
+  }
+
+  /** Checks step `step`; 409 if it is not reached yet. Publishes the result on the event bus. */
+  async check(step: number, auto = false): Promise<CheckOutcome & { step: number; progress: LabProgress }> {
+    const before = this.progress();
+    if (step < 0 || step >= this.lab.steps.length) throw new IsoplayError('ISOPLAY_ERR_BAD_REQUEST', { detail: `lab ${this.lab.id} has no step ${step + 1}` });
+    if (step > before.current) throw new IsoplayError('ISOPLAY_ERR_STEP_NOT_REACHED', { step: step + 1, current: before.current + 1 });
+    if (before.passed.some((p) => p.step === step)) {
+      return { status: 'passed', message: before.passed.find((p) => p.step === step)!.message, step, progress: before };
+    }
+    if (!this.session.sandbox) return { status: 'error', message: 'checks need sandbox mode', step, progress: before };
+    // One check at a time per session: an automatic check and a click share the result.
+    this.checking ??= runCheck(this.session.sandbox, this.lab.steps[step].checkScript, this.config.checkTimeoutMs, {
+      ISOPLAY_STEP: String(step + 1),
+    }).finally(() => (this.checking = undefined));
+    const outcome = await this.checking;
+    const at = Date.now();
+    if (outcome.status === 'passed') {
+      this.store.markPassed(this.session.learner, this.lab.id, step, outcome.message);
+      this.session.bus.publish({ type: 'event', at, kind: 'step-passed', lab: this.lab.id, step, message: outcome.message });
+    } else if (!auto) {
+      const kind = outcome.status === 'failed' ? 'step-failed' : 'check-error';
+      this.session.bus.publish({ type: 'event', at, kind, lab: this.lab.id, step, message: outcome.message });
+    }
+    return { ...outcome, step, progress: this.progress() };
+  }
+}

@@ -1,0 +1,76 @@
+// Reads config, checks the host, removes what a crashed server left, listens, and on SIGINT or
+// SIGTERM ends every session before exiting.
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from './config.js';
+import { buildApp } from './app.js';
+import { isIsoplayError } from './errors.js';
+import { diagnose, formatChecks, realHost } from './doctor.js';
+import { createCgroupDriver, validateLimits } from './sandbox/cgroups/index.js';
+import { reapLeftovers, removeEmptyParents } from './sandbox/reaper.js';
+import { createSandboxFactory } from './sandbox/index.js';
+
+export async function main(argv: string[]): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(argv, process.env);
+  } catch (e) {
+    process.stderr.write(`isoplay: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  if (config.mode === 'host') {
+    process.stderr.write(
+      '\n  WARNING: host mode. Every terminal is a real ROOT shell on this machine, with no sandbox.\n' +
+        '  Use it only on a throwaway VM of your own.\n\n',
+    );
+  } else {
+    const bad = diagnose(realHost()).filter((c) => c.required && !c.ok);
+    if (bad.length) {
+      process.stderr.write(`isoplay: this host cannot run the playground:\n${formatChecks(bad)}\n(run \`npx isoplay doctor\` for the full report)\n`);
+      process.exit(1);
+    }
+  }
+  const driver = config.mode === 'sandbox' ? await createCgroupDriver(config) : undefined;
+  try {
+    if (driver) {
+      const reaped = await reapLeftovers(config, driver);
+      if (reaped.cgroups.length || reaped.processes.length) {
+        process.stderr.write(`isoplay: removed what a previous server left: ${reaped.cgroups.length} cgroups, ${reaped.processes.length} processes\n`);
+      }
+      await validateLimits(driver, config.prefix, config.limits);
+    }
+  } catch (e) {
+    process.stderr.write(`isoplay: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  let app;
+  try {
+    app = await buildApp(config, driver ? { driver, runtime: createSandboxFactory(config, driver) } : {});
+  } catch (e) {
+    process.stderr.write(`isoplay: ${isIsoplayError(e) ? e.message : (e as Error).stack}\n`);
+    process.exit(1);
+  }
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  process.stdout.write(`Isolation Playground is running at http://${shown}:${port} (${config.mode} mode)\n`);
+  app.registry.refillPool();
+
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`isoplay: ${sig}: ending every session\n`);
+    await app.close();
+    if (driver) await removeEmptyParents(driver, config.prefix);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+// Run when started directly (npm start); cli.ts imports main() instead.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2)).catch((e) => {
+  process.stderr.write(`isoplay: ${(e as Error).stack}\n`);
+  process.exit(1);
+});

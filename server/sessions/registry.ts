@@ -1,0 +1,320 @@
+// The session registry: a learner session = sandbox + terminals + event bus; tokens, capacity,
+// a pool of ready sandboxes, the detach grace period and teardown. Lifecycle:
+// creating -> ready -> attached <-> detached -> expired -> destroyed.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.js';
+import { IsoplayError } from '../errors.js';
+import type { SessionSummary } from '../protocol/api.js';
+import type { ServerEventMessage } from '../protocol/events.js';
+import type { Sandbox } from '../sandbox/spec.js';
+import type { SandboxRuntime } from '../sandbox/runtime.js';
+import { Terminal, type TerminalClient } from '../terminal/terminal.js';
+import type { CreateSessionOptions, EventBus, SessionHooks, SessionInfo, SessionRegistry } from './types.js';
+
+type State = SessionSummary['state'];
+
+export interface Logger {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export class MemoryEventBus implements EventBus {
+  private readonly last = new Map<string, ServerEventMessage>();
+  private readonly subs = new Set<(m: ServerEventMessage) => void>();
+
+  publish(msg: ServerEventMessage): void {
+    if (msg.type !== 'event') this.last.set(msg.type, msg);
+    for (const fn of this.subs) {
+      try {
+        fn(msg);
+      } catch {
+        /* one broken subscriber must not starve the others */
+      }
+    }
+  }
+
+  subscribe(fn: (m: ServerEventMessage) => void): () => void {
+    for (const m of this.last.values()) fn(m);
+    this.subs.add(fn);
+    return () => void this.subs.delete(fn);
+  }
+
+  snapshot(): ServerEventMessage[] {
+    return [...this.last.values()];
+  }
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+export function newSessionId(): string {
+  const b = randomBytes(10);
+  let s = 's';
+  for (const x of b) s += BASE32[x & 31];
+  return s;
+}
+
+export class Session implements SessionInfo {
+  readonly id: string;
+  readonly token = randomBytes(32).toString('base64url');
+  learner = '';
+  lab: string | undefined;
+  /** A lab reset: start at this step (labs replay the earlier solves). */
+  resetStep: number | undefined;
+  readonly createdAt = Date.now();
+  readonly bus = new MemoryEventBus();
+  terminalNames: string[] = ['shell'];
+  state: State = 'creating';
+  readonly terminals = new Map<string, Terminal>();
+  private readonly sockets = new Set<TerminalClient>();
+  private readonly activity = new Set<() => void>();
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    id: string,
+    readonly sandbox: Sandbox | undefined,
+    private readonly config: Config,
+    private readonly onExpire: (s: Session) => void,
+  ) {
+    this.id = id;
+  }
+
+  onActivity(fn: () => void): () => void {
+    this.activity.add(fn);
+    return () => void this.activity.delete(fn);
+  }
+
+  /** The terminal by name, started on first use (and started again after its shell exited). */
+  terminal(name: string): Terminal | undefined {
+    if (!this.terminalNames.includes(name)) return undefined;
+    const existing = this.terminals.get(name);
+    if (existing && !existing.exited) return existing;
+    return this.spawnTerminal(name);
+  }
+
+  spawnTerminal(name: string): Terminal {
+    const command = this.sandbox
+      ? this.sandbox.enterCommand(['/bin/bash', '-l'], { env: { ISOPLAY_TERMINAL: name } })
+      : { file: '/bin/bash', args: ['-l'], env: { ...(process.env as Record<string, string>), ISOPLAY_TERMINAL: name } };
+    const t = new Terminal({
+      name,
+      command,
+      scrollbackBytes: this.config.scrollbackBytes,
+      highWaterBytes: this.config.flowHighWaterBytes,
+      lowWaterBytes: this.config.flowLowWaterBytes,
+      onActivity: () => {
+        for (const fn of this.activity) {
+          try {
+            fn();
+          } catch {
+            /* a listener's failure is its own */
+          }
+        }
+      },
+      onExit: (code) => this.bus.publish({ type: 'event', at: Date.now(), kind: 'exit', terminal: name, code }),
+    });
+    this.terminals.set(name, t);
+    return t;
+  }
+
+  typeInto(terminal: string, data: string): boolean {
+    const t = this.terminal(terminal);
+    if (!t) return false;
+    t.input(Buffer.from(data));
+    return true;
+  }
+
+  socketOpened(client: TerminalClient): void {
+    this.sockets.add(client);
+    clearTimeout(this.graceTimer);
+    if (this.state === 'ready' || this.state === 'detached') this.state = 'attached';
+  }
+
+  socketClosed(client: TerminalClient): void {
+    this.sockets.delete(client);
+    if (this.sockets.size === 0 && this.state === 'attached') {
+      this.state = 'detached';
+      this.armGrace();
+    }
+  }
+
+  armGrace(): void {
+    clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => {
+      this.state = 'expired';
+      this.onExpire(this);
+    }, this.config.detachGraceMs);
+    this.graceTimer.unref();
+  }
+
+  summary(): SessionSummary {
+    return {
+      id: this.id,
+      state: this.state,
+      createdAt: this.createdAt,
+      lab: this.lab,
+      terminals: this.terminalNames.map((n) => {
+        const t = this.terminals.get(n);
+        return { name: n, attached: t?.attached ?? false, exited: t?.exited ?? false };
+      }),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.graceTimer);
+    for (const s of this.sockets) {
+      try {
+        s.close(4002, 'session ended');
+      } catch {
+        /* already closed */
+      }
+    }
+    this.sockets.clear();
+    for (const t of this.terminals.values()) t.kill('SIGKILL');
+    this.state = 'destroyed';
+    await this.sandbox?.destroy();
+  }
+}
+
+export class Registry implements SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+  private readonly pool: Session[] = [];
+  private readonly hooks: SessionHooks[] = [];
+  private creating = 0;
+  private refilling = false;
+  private closed = false;
+
+  constructor(
+    private readonly config: Config,
+    private readonly runtime: SandboxRuntime | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  get mode(): 'sandbox' | 'host' {
+    return this.runtime ? 'sandbox' : 'host';
+  }
+
+  get poolSize(): number {
+    return this.pool.length;
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  authorize(id: string, token: string | undefined): Session {
+    const s = this.sessions.get(id);
+    if (!s) throw new IsoplayError('ISOPLAY_ERR_SESSION_NOT_FOUND', { id });
+    const a = Buffer.from(token ?? '');
+    const b = Buffer.from(s.token);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new IsoplayError('ISOPLAY_ERR_UNAUTHORIZED');
+    return s;
+  }
+
+  list(): Session[] {
+    return [...this.sessions.values()];
+  }
+
+  addHooks(h: SessionHooks): void {
+    this.hooks.push(h);
+  }
+
+  private async makeSession(): Promise<Session> {
+    const id = newSessionId();
+    let sandbox: Sandbox | undefined;
+    if (this.runtime) sandbox = await this.runtime.create(this.runtime.specFor(id));
+    const s = new Session(id, sandbox, this.config, (x) => void this.destroy(x.id, 'detach grace period over'));
+    s.state = 'ready';
+    return s;
+  }
+
+  /** Keeps `poolSize` sandboxes ready (each with its shell already at the prompt), within capacity. */
+  refillPool(): void {
+    if (this.refilling || this.closed || !this.runtime) return;
+    this.refilling = true;
+    void (async () => {
+      try {
+        while (!this.closed && this.pool.length < this.config.poolSize && this.used() < this.config.maxSessions) {
+          this.creating++;
+          try {
+            const s = await this.makeSession();
+            s.spawnTerminal('shell');
+            if (this.closed) await s.dispose();
+            else this.pool.push(s);
+          } finally {
+            this.creating--;
+          }
+        }
+      } catch (e) {
+        this.log.error({ err: e }, 'could not refill the sandbox pool');
+      } finally {
+        this.refilling = false;
+      }
+    })();
+  }
+
+  private used(): number {
+    return this.sessions.size + this.pool.length + this.creating;
+  }
+
+  async create(opts: CreateSessionOptions): Promise<Session> {
+    if (this.closed) throw new IsoplayError('ISOPLAY_ERR_CAPACITY', { max: this.config.maxSessions });
+    let terminals: string[] | undefined;
+    for (const h of this.hooks) {
+      const r = await h.beforeCreate?.(opts);
+      if (r && r.terminals) terminals = r.terminals;
+    }
+    let s = this.pool.shift();
+    if (!s) {
+      if (this.sessions.size + this.creating >= this.config.maxSessions) {
+        throw new IsoplayError('ISOPLAY_ERR_CAPACITY', { max: this.config.maxSessions });
+      }
+      this.creating++;
+      try {
+        s = await this.makeSession();
+      } finally {
+        this.creating--;
+      }
+    }
+    s.learner = opts.learner && /^[A-Za-z0-9_-]{8,64}$/.test(opts.learner) ? opts.learner : randomBytes(16).toString('base64url');
+    s.lab = opts.lab;
+    s.resetStep = opts.resetStep;
+    s.terminalNames = terminals?.length ? terminals : ['shell'];
+    for (const [name, t] of s.terminals) if (!s.terminalNames.includes(name)) t.kill('SIGKILL');
+    this.sessions.set(s.id, s);
+    s.armGrace(); // a session nobody ever attaches to ends too
+    try {
+      for (const h of this.hooks) await h.onSessionStart?.(s);
+    } catch (e) {
+      await this.destroy(s.id, 'start hook failed');
+      throw e;
+    }
+    this.refillPool();
+    return s;
+  }
+
+  async destroy(id: string, reason = 'ended'): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    this.sessions.delete(id);
+    for (const h of this.hooks) {
+      try {
+        await h.onSessionEnd?.(s);
+      } catch (e) {
+        this.log.warn({ err: e, session: id }, 'session end hook failed');
+      }
+    }
+    await s.dispose();
+    this.log.info({ session: id, reason }, 'session destroyed');
+    this.refillPool();
+  }
+
+  /** Server shutdown: no new sessions; every session and pooled sandbox is destroyed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.sessions.keys()].map((id) => this.destroy(id, 'server shutdown'));
+    const pooled = this.pool.splice(0).map((s) => s.dispose());
+    await Promise.all([...all, ...pooled]);
+    while (this.creating > 0 || this.refilling) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(this.pool.splice(0).map((s) => s.dispose()));
+  }
+}

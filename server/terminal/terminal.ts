@@ -1,0 +1,227 @@
+// One terminal of a session: a PTY running a shell inside the sandbox, its output batched into
+// frames, a scrollback ring replayed on reconnect, ack-based flow control, and an exit that loses
+// nothing. This folder is the only importer of the PTY library.
+import * as pty from '@lydell/node-pty';
+import { encodeServerFrame, CloseCode, type TerminalStatus } from '../protocol/frames.js';
+import { ScrollbackRing, FlowWindow } from './buffers.js';
+
+export interface TerminalClient {
+  send(frame: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export interface TerminalOptions {
+  name: string;
+  command: { file: string; args: string[]; env: Record<string, string> };
+  cols?: number;
+  rows?: number;
+  scrollbackBytes: number;
+  highWaterBytes: number;
+  lowWaterBytes: number;
+  onExit?: (code: number | null, signal: number | null) => void;
+  /** After the learner pressed Enter and the output went quiet: a command ran. */
+  onActivity?: () => void;
+}
+
+const BATCH_BYTES = 64 * 1024;
+const ACTIVITY_QUIET_MS = 300;
+const EXIT_QUIET_MS = 40;
+const EXIT_DRAIN_MAX_MS = 1500;
+
+export class Terminal {
+  readonly name: string;
+  private readonly proc: pty.IPty;
+  private readonly ring: ScrollbackRing;
+  private readonly flow: FlowWindow;
+  private client: TerminalClient | undefined;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+  private paused = false;
+  private cols: number;
+  private rows: number;
+  private enterPressed = false;
+  private activityTimer: NodeJS.Timeout | undefined;
+  private lastDataAt = Date.now();
+  private exitStatus: { code: number | null; signal: number | null } | undefined;
+  private readonly opts: TerminalOptions;
+  /** Total output bytes the shell has written (tests and benchmarks read it). */
+  outputBytes = 0;
+
+  constructor(opts: TerminalOptions) {
+    this.opts = opts;
+    this.name = opts.name;
+    this.cols = opts.cols ?? 100;
+    this.rows = opts.rows ?? 30;
+    this.ring = new ScrollbackRing(opts.scrollbackBytes);
+    this.flow = new FlowWindow(opts.highWaterBytes, opts.lowWaterBytes);
+    this.proc = pty.spawn(opts.command.file, opts.command.args, {
+      name: 'xterm-256color',
+      cols: this.cols,
+      rows: this.rows,
+      env: { TERM: 'xterm-256color', ...opts.command.env },
+      encoding: null,
+    } as pty.IPtyForkOptions);
+    this.proc.onData((d: string | Buffer) => this.onData(typeof d === 'string' ? Buffer.from(d) : d));
+    this.proc.onExit(({ exitCode, signal }) => void this.onExit(exitCode, signal ?? null));
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  get exited(): boolean {
+    return this.exitStatus !== undefined;
+  }
+
+  get attached(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** Bytes sent to the client and not yet acknowledged (flow control). */
+  get unacked(): number {
+    return this.flow.inFlight;
+  }
+
+  get scrollbackBytes(): number {
+    return this.ring.size;
+  }
+
+  /** A new client replaces the old one (closed 4006) and gets the scrollback replayed. */
+  attach(client: TerminalClient): void {
+    if (this.client && this.client !== client) {
+      try {
+        this.client.close(CloseCode.replaced, 'this terminal was opened elsewhere');
+      } catch {
+        /* the old socket is gone already */
+      }
+    }
+    this.client = client;
+    this.flushNow();
+    this.flow.reset();
+    const replay = this.ring.contents();
+    for (let off = 0; off < replay.length; off += BATCH_BYTES) {
+      this.sendOutput(replay.subarray(off, off + BATCH_BYTES));
+    }
+    this.sendStatus({ state: 'attached', terminal: this.name, replayedBytes: replay.length, cols: this.cols, rows: this.rows });
+    if (this.exitStatus) {
+      this.sendStatus({ state: 'exited', ...this.exitStatus });
+    }
+    this.updatePause();
+  }
+
+  detach(client: TerminalClient): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.flow.reset();
+    this.updatePause();
+  }
+
+  input(data: Uint8Array): void {
+    if (this.exitStatus) return;
+    if (data.includes(13)) this.enterPressed = true;
+    this.proc.write(Buffer.from(data) as unknown as string);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.exitStatus) return;
+    this.cols = cols;
+    this.rows = rows;
+    try {
+      this.proc.resize(cols, rows);
+    } catch {
+      /* the pty closed between the frame and now */
+    }
+  }
+
+  ack(bytes: number): void {
+    this.flow.ack(bytes);
+    this.updatePause();
+  }
+
+  kill(signal = 'SIGHUP'): void {
+    try {
+      this.proc.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastDataAt = Date.now();
+    this.outputBytes += chunk.length;
+    this.ring.push(chunk);
+    if (this.client) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes >= BATCH_BYTES) this.flushNow();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushNow());
+      }
+    }
+    if (this.enterPressed && this.opts.onActivity) {
+      clearTimeout(this.activityTimer);
+      this.activityTimer = setTimeout(() => {
+        this.enterPressed = false;
+        this.opts.onActivity?.();
+      }, ACTIVITY_QUIET_MS);
+    }
+  }
+
+  private flushNow(): void {
+    this.flushScheduled = false;
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.client) this.sendOutput(data);
+  }
+
+  private sendOutput(data: Uint8Array): void {
+    if (!this.client || data.length === 0) return;
+    this.flow.sent(data.length);
+    this.safeSend(encodeServerFrame({ type: 'output', data }));
+    this.updatePause();
+  }
+
+  private sendStatus(status: TerminalStatus): void {
+    this.safeSend(encodeServerFrame({ type: 'status', status }));
+  }
+
+  private safeSend(frame: Uint8Array): void {
+    try {
+      this.client?.send(frame);
+    } catch {
+      /* a socket that broke mid-send is detached by its close handler */
+    }
+  }
+
+  private updatePause(): void {
+    // Without a client the shell keeps running into the bounded ring; with one, the client's acks pace it.
+    const shouldPause = this.client !== undefined && this.exitStatus === undefined && this.flow.shouldPause(this.paused);
+    if (shouldPause !== this.paused) {
+      this.paused = shouldPause;
+      if (shouldPause) this.proc.pause();
+      else this.proc.resume();
+    }
+  }
+
+  private async onExit(code: number, signal: number | null): Promise<void> {
+    // Drain: the PTY may still hold output after the process exited. Wait until it goes quiet,
+    // flush, and only then report the exit status, so the last bytes are never lost.
+    if (this.paused) {
+      this.paused = false;
+      this.proc.resume();
+    }
+    const started = Date.now();
+    while (Date.now() - this.lastDataAt < EXIT_QUIET_MS && Date.now() - started < EXIT_DRAIN_MAX_MS) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    this.flushNow();
+    clearTimeout(this.activityTimer);
+    this.exitStatus = { code: signal ? null : code, signal: signal || null };
+    this.sendStatus({ state: 'exited', ...this.exitStatus });
+    this.opts.onExit?.(this.exitStatus.code, this.exitStatus.signal);
+  }
+}
