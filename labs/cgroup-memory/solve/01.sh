@@ -1,0 +1,1 @@
+mkdir /sys/fs/cgroup/memory/demo

@@ -1,0 +1,202 @@
+// The lab panel: the lab list, then the chosen lab's steps with progress, markdown text whose
+// `exec` blocks run in the named terminal and `copy` blocks copy, hints one at a time, a predict
+// question answered before the commands are revealed, Check, and Reset.
+import { marked } from 'marked';
+import type { PageContext } from '../context.js';
+import './lab-panel.css';
+
+interface LabSummary { id: string; title: string; summary: string; level: string; minutes: number; available: boolean; reason?: string; stepCount: number }
+interface LabStepView { title: string; markdown: string; hints: string[]; terminal: string; predict?: { question: string; options: string[] } }
+interface LabDetail extends Omit<LabSummary, 'stepCount'> { steps: LabStepView[]; terminals: { name: string; title?: string }[] }
+interface Progress { current: number; passed: { step: number; message: string }[]; predictions: Record<number, { choice: number; correct: boolean }>; done: boolean }
+interface CheckResult { status: 'passed' | 'failed' | 'error'; message: string; progress: Progress }
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Renders step markdown; fenced exec/copy blocks become runnable / copyable blocks. */
+function renderMarkdown(md: string, defaultTerminal: string): string {
+  const renderer = new marked.Renderer();
+  renderer.code = ({ text, lang }) => {
+    const [kind, ...attrs] = (lang ?? '').split(/\s+/);
+    const terminal = attrs.find((a) => a.startsWith('terminal='))?.slice(9) ?? defaultTerminal;
+    if (kind === 'exec') {
+      return `<div class="lab-block lab-exec"><pre><code>${esc(text)}</code></pre><button class="lab-run" data-terminal="${esc(terminal)}" data-code="${esc(text)}" title="Type this into the ${esc(terminal)} terminal">▶ Run</button></div>`;
+    }
+    if (kind === 'copy') {
+      return `<div class="lab-block lab-copy"><pre><code>${esc(text)}</code></pre><button class="lab-copybtn" data-code="${esc(text)}">Copy</button></div>`;
+    }
+    return `<pre class="lab-block"><code>${esc(text)}</code></pre>`;
+  };
+  return marked.parse(md, { renderer, async: false }) as string;
+}
+
+export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
+  let disposed = false;
+  let unsubscribe: (() => void) | undefined;
+  root.replaceChildren(el('div', 'lab-loading', 'Loading labs…'));
+
+  async function showList(): Promise<void> {
+    const [{ labs }, progress] = await Promise.all([
+      ctx.api<{ labs: LabSummary[] }>('GET', '/api/labs'),
+      ctx.api<Record<string, { current: number; done: boolean; steps: number }>>('GET', `/api/learners/${ctx.learner}/progress`).catch(() => ({}) as Record<string, never>),
+    ]);
+    if (disposed) return;
+    const wrap = el('div', 'lab-list');
+    wrap.append(el('h2', 'lab-h', 'Labs'), el('p', 'lab-intro', 'Pick a guided lab, or just explore the terminal: you are root in a sandbox of your own on this host\'s kernel.'));
+    for (const lab of labs) {
+      const card = el('button', `lab-card${lab.available ? '' : ' lab-unavailable'}`);
+      card.dataset.lab = lab.id;
+      const p = (progress as Record<string, { current: number; done: boolean; steps: number }>)[lab.id];
+      card.innerHTML = `<div class="lab-card-title">${esc(lab.title)}</div>
+        <div class="lab-meta"><span class="lab-level lab-level-${esc(lab.level)}">${esc(lab.level)}</span> · ${lab.minutes} min · ${lab.stepCount} steps${p?.current ? ` · <b>${p.done ? 'done ✓' : `step ${p.current + 1}`}</b>` : ''}</div>
+        <div class="lab-summary">${esc(lab.summary)}</div>${lab.available ? '' : `<div class="lab-reason">Unavailable here: ${esc(lab.reason ?? '')}</div>`}`;
+      card.disabled = !lab.available;
+      card.onclick = () => void ctx.startSession({ lab: lab.id });
+      wrap.append(card);
+    }
+    root.replaceChildren(wrap);
+  }
+
+  async function showLab(id: string): Promise<void> {
+    const [lab, progress0] = await Promise.all([
+      ctx.api<LabDetail>('GET', `/api/labs/${id}`),
+      ctx.api<Progress>('GET', `/api/sessions/${ctx.session.id}/lab`),
+    ]);
+    if (disposed) return;
+    let progress = progress0;
+    let viewing = Math.min(progress.current, lab.steps.length - 1);
+    const hintsShown = new Map<number, number>();
+    const predicted = new Map<number, { correct: boolean; explain: string; answer: number }>();
+    for (const [k, v] of Object.entries(progress.predictions)) predicted.set(Number(k), { correct: v.correct, explain: '', answer: -1 });
+    let lastResult: { step: number; status: string; message: string } | undefined;
+
+    const render = () => {
+      const passed = new Set(progress.passed.map((p) => p.step));
+      const wrap = el('div', 'lab-view');
+      const head = el('div', 'lab-head');
+      const back = el('button', 'lab-back', '← All labs');
+      back.onclick = () => void ctx.startSession({});
+      head.append(back, el('h2', 'lab-h', lab.title));
+      const pct = Math.round((passed.size / lab.steps.length) * 100);
+      const bar = el('div', 'lab-progress');
+      bar.innerHTML = `<div class="lab-progress-fill" style="width:${pct}%"></div><span>${passed.size} of ${lab.steps.length} steps done</span>`;
+      const steps = el('ol', 'lab-steps');
+      lab.steps.forEach((s, i) => {
+        const li = el('li', `lab-step-item${passed.has(i) ? ' lab-passed' : ''}${i === viewing ? ' lab-current' : ''}${i > progress.current ? ' lab-locked' : ''}`);
+        li.dataset.step = String(i + 1);
+        li.innerHTML = `<span class="lab-dot">${passed.has(i) ? '✓' : i + 1}</span> ${esc(s.title)}`;
+        if (i <= progress.current) li.onclick = () => { viewing = i; render(); };
+        steps.append(li);
+      });
+      wrap.append(head, bar, steps);
+
+      const step = lab.steps[viewing];
+      const body = el('article', 'lab-step');
+      body.dataset.step = String(viewing + 1);
+      body.append(el('h3', 'lab-step-title', `Step ${viewing + 1}: ${step.title}`));
+      const needsPredict = step.predict && !predicted.has(viewing) && !passed.has(viewing);
+      if (step.predict) {
+        const q = el('div', 'lab-predict');
+        q.append(el('div', 'lab-predict-q', `Predict first: ${step.predict.question}`));
+        const got = predicted.get(viewing);
+        step.predict.options.forEach((opt, oi) => {
+          const b = el('button', 'lab-predict-opt', opt);
+          b.disabled = !!got;
+          if (got && got.answer === oi) b.classList.add('lab-right');
+          b.onclick = async () => {
+            const r = await ctx.api<{ correct: boolean; explain: string; answer: number }>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${viewing + 1}/predict`, { choice: oi });
+            predicted.set(viewing, r);
+            render();
+          };
+          q.append(b);
+        });
+        if (got?.explain) q.append(el('div', `lab-predict-explain ${got.correct ? 'lab-ok' : 'lab-miss'}`, `${got.correct ? 'Right!' : 'Not quite.'} ${got.explain}`));
+        body.append(q);
+      }
+      const text = el('div', 'lab-md');
+      text.innerHTML = renderMarkdown(step.markdown, step.terminal);
+      if (needsPredict) text.classList.add('lab-hidden-until-predict');
+      body.append(text);
+      if (needsPredict) body.append(el('div', 'lab-note', 'Answer the question above to reveal the commands.'));
+
+      const hints = el('div', 'lab-hints');
+      const shown = hintsShown.get(viewing) ?? 0;
+      step.hints.slice(0, shown).forEach((h, hi) => hints.append(el('div', 'lab-hint', `Hint ${hi + 1}: ${h}`)));
+      if (shown < step.hints.length) {
+        const hb = el('button', 'btn lab-hint-btn', shown ? 'Another hint' : 'Show a hint');
+        hb.onclick = () => { hintsShown.set(viewing, shown + 1); render(); };
+        hints.append(hb);
+      }
+      body.append(hints);
+
+      const actions = el('div', 'lab-actions');
+      const check = el('button', 'btn btn-primary lab-check', passed.has(viewing) ? 'Passed ✓' : 'Check');
+      check.disabled = passed.has(viewing);
+      check.onclick = async () => {
+        check.disabled = true;
+        check.textContent = 'Checking…';
+        try {
+          const r = await ctx.api<CheckResult>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${viewing + 1}/check`);
+          progress = r.progress;
+          lastResult = { step: viewing, status: r.status, message: r.message };
+        } catch (e) {
+          lastResult = { step: viewing, status: 'error', message: (e as Error).message };
+        }
+        render();
+      };
+      const reset = el('button', 'btn lab-reset', 'Reset step');
+      reset.title = 'A fresh sandbox at the start of this step (the earlier steps are replayed)';
+      reset.onclick = () => void ctx.startSession({ lab: id, resetStep: viewing });
+      actions.append(check, reset);
+      if (passed.has(viewing) && viewing + 1 < lab.steps.length) {
+        const next = el('button', 'btn btn-primary lab-next', 'Next step →');
+        next.onclick = () => { viewing++; render(); };
+        actions.append(next);
+      }
+      body.append(actions);
+      if (lastResult && lastResult.step === viewing) {
+        const label = lastResult.status === 'passed' ? '✓ ' : lastResult.status === 'failed' ? 'Not yet: ' : 'Our check broke (not your fault): ';
+        body.append(el('div', `lab-result lab-result-${lastResult.status}`, label + lastResult.message));
+      }
+      if (progress.done) body.append(el('div', 'lab-result lab-result-passed lab-done', '🎉 Lab complete! Every step checked against the real kernel.'));
+      wrap.append(body);
+      root.replaceChildren(wrap);
+    };
+
+    root.onclick = (ev) => {
+      const t = ev.target as HTMLElement;
+      if (t.classList.contains('lab-run')) ctx.runInTerminal(t.dataset.terminal!, t.dataset.code!);
+      if (t.classList.contains('lab-copybtn')) {
+        void navigator.clipboard?.writeText(t.dataset.code!).catch(() => undefined);
+        t.textContent = 'Copied';
+        setTimeout(() => (t.textContent = 'Copy'), 1200);
+      }
+    };
+    unsubscribe = ctx.onEvent((m) => {
+      if (m.type === 'event' && m.kind === 'step-passed' && m.lab === id) {
+        void ctx.api<Progress>('GET', `/api/sessions/${ctx.session.id}/lab`).then((p) => {
+          progress = p;
+          lastResult = { step: m.step, status: 'passed', message: m.message };
+          if (viewing === m.step && m.step + 1 < lab.steps.length) viewing = m.step + 1;
+          render();
+        });
+      }
+    });
+    render();
+  }
+
+  const run = ctx.session.lab ? showLab(ctx.session.lab) : showList();
+  run.catch((e) => root.replaceChildren(el('div', 'lab-error', `The labs could not load: ${(e as Error).message}`)));
+  return () => {
+    disposed = true;
+    unsubscribe?.();
+    root.onclick = null;
+  };
+}

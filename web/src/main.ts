@@ -1,0 +1,186 @@
+// The page: makes (or re-attaches to) a session, lays out the lab panel, the terminals and the
+// kernel view, and gives them a PageContext. A reload re-attaches the same session: its id and
+// token live in sessionStorage; the learner token (progress) lives in localStorage.
+import './style.css';
+import type { Terminal } from '@xterm/xterm';
+import type { CreateSessionResponse } from '../../server/protocol/api.js';
+import type { ServerEventMessage } from '../../server/protocol/events.js';
+import { api, ApiError } from './api.js';
+import type { PageContext } from './context.js';
+import { TermView } from './terminal/term-view.js';
+import { mountLabPanel } from './labs/panel.js';
+import { mountKernelView } from './kernel/view.js';
+
+declare global {
+  interface Window {
+    __isoplay: { terminals: Record<string, Terminal>; session?: CreateSessionResponse };
+  }
+}
+window.__isoplay = { terminals: {} };
+
+const $ = (id: string) => document.getElementById(id)!;
+const SESSION_KEY = 'isoplay.session';
+const LEARNER_KEY = 'isoplay.learner';
+
+function learnerToken(): string {
+  let t = localStorage.getItem(LEARNER_KEY);
+  if (!t) {
+    t = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    localStorage.setItem(LEARNER_KEY, t);
+  }
+  return t;
+}
+
+function showBanner(text: string | undefined, kind: 'error' | 'info' = 'error'): void {
+  const b = $('banner');
+  b.hidden = !text;
+  b.textContent = text ?? '';
+  b.dataset.kind = kind;
+}
+
+let views: TermView[] = [];
+let eventSocket: WebSocket | undefined;
+const listeners = new Set<(m: ServerEventMessage) => void>();
+const lastByType = new Map<string, ServerEventMessage>();
+let current: CreateSessionResponse | undefined;
+let cleanupPanels: (() => void)[] = [];
+
+function openEvents(s: CreateSessionResponse): void {
+  eventSocket?.close();
+  lastByType.clear();
+  const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${proto}://${location.host}/api/sessions/${s.id}/events?token=${encodeURIComponent(s.token)}`);
+  eventSocket = ws;
+  ws.onmessage = (ev) => {
+    const msg = JSON.parse(String(ev.data)) as ServerEventMessage;
+    if (msg.type !== 'event') lastByType.set(msg.type, msg);
+    for (const fn of listeners) fn(msg);
+  };
+  ws.onclose = (ev) => {
+    if (eventSocket === ws && ev.code !== 4002 && ev.code !== 4000 && ev.code !== 4001) setTimeout(() => current?.id === s.id && openEvents(s), 1000);
+  };
+}
+
+function setConn(state: string, detail?: string): void {
+  const c = $('conn');
+  c.dataset.state = state;
+  c.textContent = state === 'open' ? 'connected' : state === 'connecting' ? 'connecting…' : `disconnected${detail ? `: ${detail}` : ''}`;
+}
+
+function mountTerminals(s: CreateSessionResponse): void {
+  for (const v of views) v.dispose();
+  views = [];
+  window.__isoplay.terminals = {};
+  const tabs = $('term-tabs');
+  const box = $('terminals');
+  tabs.replaceChildren();
+  box.replaceChildren();
+  s.terminals.forEach(({ name }, i) => {
+    const el = document.createElement('div');
+    el.className = 'term';
+    el.dataset.terminal = name;
+    el.hidden = i !== 0;
+    box.append(el);
+    const tab = document.createElement('button');
+    tab.className = 'tab';
+    tab.textContent = name;
+    tab.setAttribute('aria-selected', String(i === 0));
+    tab.onclick = () => selectTab(name);
+    tabs.append(tab);
+    const view = new TermView(el, {
+      sessionId: s.id,
+      token: s.token,
+      name,
+      onState: (st, d) => setConn(st, d),
+      onFatal: (code, reason) => {
+        if (code === 4000 || code === 4002) {
+          sessionStorage.removeItem(SESSION_KEY);
+          showBanner(`Your sandbox ended (${reason}). Starting a fresh one…`, 'info');
+          void startSession({ lab: current?.lab });
+        } else showBanner(`The terminal cannot connect: ${reason} (code ${code})`);
+      },
+    });
+    views.push(view);
+    window.__isoplay.terminals[name] = view.term;
+  });
+  tabs.hidden = s.terminals.length < 2;
+  views[0]?.focus();
+}
+
+function selectTab(name: string): TermView | undefined {
+  let found: TermView | undefined;
+  for (const v of views) {
+    const on = v.el.dataset.terminal === name;
+    v.el.hidden = !on;
+    if (on) found = v;
+  }
+  for (const t of document.querySelectorAll<HTMLButtonElement>('#term-tabs .tab')) t.setAttribute('aria-selected', String(t.textContent === name));
+  found?.refit();
+  found?.focus();
+  return found;
+}
+
+const ctx: PageContext = {
+  get session() {
+    return current!;
+  },
+  learner: learnerToken(),
+  api: (method, path, body) => api(method, path, body, current?.token),
+  onEvent(fn) {
+    for (const m of lastByType.values()) fn(m);
+    listeners.add(fn);
+    return () => void listeners.delete(fn);
+  },
+  runInTerminal(terminal, text) {
+    const v = selectTab(terminal);
+    if (!v) return false;
+    v.type(text.endsWith('\n') ? text.replace(/\n$/, '\r') : `${text}\r`);
+    return true;
+  },
+  startSession: (o) => startSession(o),
+};
+
+async function startSession(opts: { lab?: string; resetStep?: number }, reuse?: CreateSessionResponse): Promise<void> {
+  showBanner(undefined);
+  let s = reuse;
+  if (!s) {
+    if (current) {
+      const old = current;
+      void api('DELETE', `/api/sessions/${old.id}`, undefined, old.token).catch(() => undefined);
+    }
+    try {
+      s = await api<CreateSessionResponse>('POST', '/api/sessions', { lab: opts.lab, learner: ctx.learner, resetStep: opts.resetStep });
+    } catch (e) {
+      const err = e as ApiError;
+      showBanner(err.code === 'ISOPLAY_ERR_CAPACITY' ? err.message : `Could not start a sandbox: ${err.message}`);
+      setConn('closed', err.code);
+      return;
+    }
+  }
+  current = s;
+  window.__isoplay.session = s;
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+  $('lab-name').textContent = s.lab ? `Lab: ${s.lab}` : s.mode === 'host' ? 'Host shell (no sandbox!)' : 'Free sandbox';
+  openEvents(s);
+  mountTerminals(s);
+  for (const c of cleanupPanels) c();
+  cleanupPanels = [mountLabPanel($('lab-panel'), ctx), mountKernelView($('kernel-view'), ctx)];
+}
+
+$('new-sandbox').onclick = () => void startSession({ lab: current?.lab });
+
+async function boot(): Promise<void> {
+  const saved = sessionStorage.getItem(SESSION_KEY);
+  if (saved) {
+    const s = JSON.parse(saved) as CreateSessionResponse;
+    try {
+      await api('GET', `/api/sessions/${s.id}`, undefined, s.token);
+      return startSession({ lab: s.lab }, s);
+    } catch {
+      sessionStorage.removeItem(SESSION_KEY);
+    }
+  }
+  const lab = new URLSearchParams(location.search).get('lab') ?? undefined;
+  await startSession({ lab });
+}
+void boot();

@@ -1,0 +1,142 @@
+// One terminal in the page: xterm.js with fit, WebGL and web-links, attached to the terminal
+// socket with the binary protocol: input, resize, acks as output is rendered, reconnect with
+// backoff (the server replays the scrollback), and the exit status shown after the last byte.
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import '@xterm/xterm/css/xterm.css';
+import { CloseCode, decodeServerFrame, encodeClientFrame, type TerminalStatus } from '../../../server/protocol/frames.js';
+
+export interface TermViewOptions {
+  sessionId: string;
+  token: string;
+  name: string;
+  onState(state: 'connecting' | 'open' | 'closed', detail?: string): void;
+  onFatal(code: number, reason: string): void;
+}
+
+const encoder = new TextEncoder();
+
+export class TermView {
+  readonly term: Terminal;
+  private readonly fit = new FitAddon();
+  private ws: WebSocket | undefined;
+  private retries = 0;
+  private disposed = false;
+  private exited = false;
+  private resizeObs: ResizeObserver;
+
+  constructor(
+    readonly el: HTMLElement,
+    private readonly opts: TermViewOptions,
+  ) {
+    this.term = new Terminal({
+      cursorBlink: true,
+      fontFamily: '"DejaVu Sans Mono", "Cascadia Mono", Menlo, monospace',
+      fontSize: 14,
+      scrollback: 5000,
+      allowProposedApi: true,
+      theme: { background: '#0f1419', foreground: '#e6e1cf', cursor: '#ffcc66', selectionBackground: '#33415e' },
+    });
+    this.term.loadAddon(this.fit);
+    this.term.loadAddon(new WebLinksAddon());
+    this.term.open(el);
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => webgl.dispose());
+      this.term.loadAddon(webgl);
+    } catch {
+      /* no WebGL: xterm's DOM renderer draws instead */
+    }
+    this.term.onData((d) => {
+      if (this.exited && d === '\r') return this.restart();
+      this.send(encodeClientFrame({ type: 'input', data: encoder.encode(d) }));
+    });
+    this.term.onBinary((d) => this.send(encodeClientFrame({ type: 'input', data: Uint8Array.from(d, (c) => c.charCodeAt(0)) })));
+    this.term.onResize(({ cols, rows }) => this.send(encodeClientFrame({ type: 'resize', cols, rows })));
+    this.resizeObs = new ResizeObserver(() => this.refit());
+    this.resizeObs.observe(el);
+    this.connect();
+  }
+
+  refit(): void {
+    if (this.el.offsetWidth > 0 && this.el.offsetHeight > 0) this.fit.fit();
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  /** Types text as if the learner had (exec blocks). */
+  type(text: string): void {
+    this.send(encodeClientFrame({ type: 'input', data: encoder.encode(text) }));
+  }
+
+  private send(frame: Uint8Array): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame as Uint8Array<ArrayBuffer>);
+  }
+
+  private restart(): void {
+    this.exited = false;
+    this.term.write('\r\n');
+    this.ws?.close();
+  }
+
+  private connect(): void {
+    if (this.disposed) return;
+    this.opts.onState('connecting');
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${proto}://${location.host}/api/sessions/${this.opts.sessionId}/terminals/${this.opts.name}?token=${encodeURIComponent(this.opts.token)}`);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    let replaying = true;
+    ws.onopen = () => {
+      this.retries = 0;
+      this.term.reset();
+      this.refit();
+      this.send(encodeClientFrame({ type: 'resize', cols: this.term.cols, rows: this.term.rows }));
+      this.opts.onState('open');
+    };
+    ws.onmessage = (ev) => {
+      const frame = decodeServerFrame(new Uint8Array(ev.data as ArrayBuffer));
+      if (frame.type === 'output') {
+        const n = frame.data.length;
+        // Ack once xterm has rendered the bytes: the server pauses the shell when we fall behind.
+        this.term.write(frame.data, () => this.send(encodeClientFrame({ type: 'ack', bytes: n })));
+      } else {
+        this.onStatus(frame.status, replaying);
+        if (frame.status.state === 'attached') replaying = false;
+      }
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws || this.disposed) return;
+      this.opts.onState('closed', ev.reason);
+      if ([CloseCode.noSuchSession, CloseCode.badToken, CloseCode.expired, CloseCode.noSuchTerminal, CloseCode.badOrigin].includes(ev.code as 4000)) {
+        this.opts.onFatal(ev.code, ev.reason);
+        return;
+      }
+      if (ev.code === CloseCode.replaced) {
+        this.term.write('\r\n\x1b[33m[this terminal was opened in another tab]\x1b[0m\r\n');
+        return;
+      }
+      const delay = Math.min(5000, 200 * 2 ** this.retries++);
+      setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  private onStatus(s: TerminalStatus, _replaying: boolean): void {
+    if (s.state === 'exited') {
+      this.exited = true;
+      const how = s.signal ? `was killed by signal ${s.signal}` : `exited with code ${s.code}`;
+      this.term.write(`\r\n\x1b[2m[the shell ${how} — press Enter for a new shell]\x1b[0m\r\n`);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.resizeObs.disconnect();
+    this.ws?.close(1000, 'page closed the terminal');
+    this.term.dispose();
+  }
+}
