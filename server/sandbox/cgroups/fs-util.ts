@@ -93,14 +93,21 @@ export async function killAndRemove(dir: string, timeoutMs = 5000): Promise<stri
       }
     }
     const left: string[] = [];
+    let retryable = false;
     for (const d of dirs) {
       try {
         await fs.rmdir(d);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') left.push(d);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') continue;
+        left.push(d);
+        // cgroupfs answers EBUSY while a cgroup still has tasks or children; anything else
+        // (ENOTEMPTY: not a cgroupfs at all) will not change by waiting.
+        if (code === 'EBUSY' || code === 'EAGAIN') retryable = true;
       }
     }
     if (left.length === 0) return [];
+    if (!retryable) return left;
     if (Date.now() > deadline) return left;
     await sleep(Math.min(200, 10 * 2 ** attempt));
   }

@@ -1,0 +1,40 @@
+// What the real kernel holds of ours: session cgroups in every hierarchy, processes in them,
+// mounts and network objects named isoplay. Tests assert these are empty after teardown.
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+export function isoplayCgroups(): string[] {
+  const out: string[] = [];
+  for (const h of fs.readdirSync('/sys/fs/cgroup')) {
+    const base = `/sys/fs/cgroup/${h}/isoplay`;
+    const flat = '/sys/fs/cgroup/isoplay';
+    for (const dir of [base, flat]) {
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) continue;
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) out.push(`${dir}/${e.name}`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+export function isoplayCgroupsNamed(id: string): string[] {
+  return isoplayCgroups().filter((p) => p.endsWith(`/${id}`));
+}
+
+export function isoplayMounts(): string[] {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => /isoplay/i.test(l));
+}
+
+export function isoplayLinks(): string {
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
+  return [...netns.split('\n'), ...links.split('\n')].filter((l) => /isoplay/i.test(l)).join('\n');
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+// Starts a real server (buildApp + listen on 127.0.0.1, random port) with a temp data dir.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp, type IsoplayApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+
+export interface TestServer {
+  app: IsoplayApp;
+  config: Config;
+  base: string;
+  ws: string;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-test-'));
+  return loadConfig([], {}, { dataDir, logLevel: 'silent', poolSize: 0, maxSessions: 20, port: 0, ...overrides });
+}
+
+export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const config = testConfig(overrides);
+  const app = await buildApp(config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address() as { port: number };
+  return {
+    app,
+    config,
+    base: `http://127.0.0.1:${addr.port}`,
+    ws: `ws://127.0.0.1:${addr.port}`,
+    async close() {
+      await app.close();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createSession(base: string, body: Record<string, unknown> = {}) {
+  const r = await fetch(`${base}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await r.json();
+  if (r.status !== 201) throw new Error(`POST /api/sessions: ${r.status} ${JSON.stringify(json)}`);
+  return json as { id: string; token: string; learner: string; terminals: { name: string }[]; lab?: string };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, type HostProbe } from '../../server/doctor.js';
+
+const HYBRID = `32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu
+35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory
+39 31 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids`;
+
+function FakeHost(over: Partial<HostProbe> = {}, files: Record<string, string> = {}, bins = ['bash', 'unshare', 'nsenter', 'mount', 'ip', 'ps', 'cgcreate', 'cgexec', 'cgclassify', 'ping']): HostProbe {
+  return {
+    uid: 0, kernel: '6.1.0', mountinfo: HYBRID,
+    readFile: (p) => ({ '/proc/sys/user/max_user_namespaces': '1000', ...files })[p],
+    exists: (p) => p.endsWith('isoplay-init') || p in files,
+    which: (b) => bins.includes(b),
+    ...over,
+  };
+}
+
+const failing = (h: HostProbe) => diagnose(h).filter((c) => c.required && !c.ok).map((c) => c.name);
+
+describe('doctor', () => {
+  it('passes a host that has everything', () => {
+    expect(failing(FakeHost())).toEqual([]);
+  });
+
+  it('names a missing binary with the package that fixes it', () => {
+    const h = FakeHost({}, {}, ['bash', 'unshare', 'nsenter', 'mount', 'ps', 'cgcreate', 'cgexec', 'cgclassify', 'ping']);
+    const ip = diagnose(h).find((c) => c.name === 'ip')!;
+    expect(ip.ok).toBe(false);
+    expect(ip.fix).toBe('apt-get install -y iproute2');
+  });
+
+  it('fails without user namespaces and says which sysctl', () => {
+    const h = FakeHost({}, { '/proc/sys/user/max_user_namespaces': '0' });
+    const c = diagnose(h).find((x) => x.name === 'user namespaces')!;
+    expect(c.ok).toBe(false);
+    expect(c.fix).toContain('user.max_user_namespaces');
+  });
+
+  it('fails when a controller is missing, naming it', () => {
+    const h = FakeHost({ mountinfo: HYBRID.split('\n').slice(0, 2).join('\n') });
+    const c = diagnose(h).find((x) => x.name === 'cgroups')!;
+    expect(c.ok).toBe(false);
+    expect(c.fix).toContain('pids');
+  });
+
+  it('on v2 names the controllers the root does not delegate', () => {
+    const h = FakeHost({ mountinfo: '35 24 0:30 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw' }, { '/sys/fs/cgroup/cgroup.subtree_control': 'cpu io' });
+    const c = diagnose(h).find((x) => x.name === 'cgroups')!;
+    expect(c.ok).toBe(false);
+    expect(c.fix).toContain('+memory +pids');
+  });
+
+  it('refuses to run without root', () => {
+    expect(failing(FakeHost({ uid: 1000 }))).toContain('root');
+  });
+});
