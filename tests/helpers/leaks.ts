@@ -30,10 +30,11 @@ export function isoplayLinks(): string {
   return [...netns.split('\n'), ...links.split('\n')].filter((l) => /isoplay/i.test(l)).join('\n');
 }
 
+/** A live process (a zombie waiting for a parent that does not reap counts as gone). */
 export function pidAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

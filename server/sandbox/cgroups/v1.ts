@@ -145,10 +145,8 @@ export class CgroupV1Driver implements CgroupDriver {
   }
 
   async destroy(handle: CgroupHandle): Promise<void> {
-    for (const d of Object.values(handle.dirs)) {
-      const left = await killAndRemove(d);
-      if (left.length) process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')}`);
-    }
+    const left = (await Promise.all(Object.values(handle.dirs).map((d) => killAndRemove(d)))).flat();
+    if (left.length) process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')}`);
   }
 
   async listSessions(): Promise<string[]> {

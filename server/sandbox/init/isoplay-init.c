@@ -258,8 +258,11 @@ static void build_root(const struct opts *o) {
   /* Its own /proc (new pid namespace), a fresh sysfs of its own netns, and a spare sysfs so that
      `ip netns exec` (which remounts /sys) is allowed: the kernel wants an unobscured sysfs visible. */
   do_mount("proc", ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-  do_mount("sysfs", ROOT "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
-  do_mount("sysfs", ROOT "/run/.isoplay-sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
+  /* Read-write on purpose: the kernel lets `ip netns exec` mount a new sysfs only if a visible
+     one is at least as permissive. sysfs files stay owned by the host's root, so nothing inside
+     can write them anyway. */
+  do_mount("sysfs", ROOT "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  do_mount("sysfs", ROOT "/run/.isoplay-sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
   /* /sys/fs/cgroup: every hierarchy the host mounts, each rooted at this session (cgroup namespace). */
   int cg_tmpfs = 0;
