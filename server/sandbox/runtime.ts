@@ -123,14 +123,24 @@ export class SandboxRuntime implements SandboxFactory {
 
       const monitor = spawn(INIT_BIN, buildCreateArgs(spec, cgroup, this.facts), { stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
+      let initPid = 0;
       stack.push(async () => {
-        if (monitor.exitCode === null && monitor.signalCode === null) monitor.kill('SIGKILL');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+        // SIGTERM: the monitor tells init, init kills everything in the sandbox and exits, and the
+        // monitor reaps it. (SIGKILL of the monitor would leave init a zombie for whoever adopts
+        // it, and a zombie keeps its cgroups busy until reaped.) SIGKILL only if that stalls.
+        const alive = () => monitor.exitCode === null && monitor.signalCode === null;
+        if (alive()) monitor.kill('SIGTERM');
+        const timer = (ms: number) => new Promise((r) => setTimeout(r, ms));
+        await Promise.race([exited, timer(1000)]);
+        if (alive()) {
+          monitor.kill('SIGKILL');
+          await Promise.race([exited, timer(1000)]);
+        }
+        if (initPid) await waitGone(initPid, 2000);
       });
-      const initPid = await waitForReady(monitor, 10_000);
+      initPid = await waitForReady(monitor, 10_000);
       monitor.stdout!.resume();
       monitor.stderr!.resume();
-      stack.push(() => waitGone(initPid, 2000));
 
       await fs.mkdir(this.stateDir, { recursive: true });
       const state: SandboxState = {
@@ -156,12 +166,14 @@ export class SandboxRuntime implements SandboxFactory {
 async function waitGone(pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // Gone, or a zombie: init's parent (the monitor) died first, so whoever adopted it reaps it.
     try {
-      process.kill(pid, 0);
+      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+      if (stat[stat.lastIndexOf(')') + 2] === 'Z') return;
     } catch {
       return;
     }
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -20,8 +20,8 @@ export interface SandboxSpec {
 export interface EnterOptions {
   cwd?: string;
   env?: Record<string, string>;
-  /** Join this child cgroup (as the learner sees it) instead of the session's own. */
-  cgroupLeaf?: string;
+  /** For terminals: end with the exit handshake so the last output is never lost (see isoplay-init.c). */
+  exitHandshake?: boolean;
 }
 
 /** A running sandbox. Owned by a session; destroyed exactly once. */

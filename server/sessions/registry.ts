@@ -93,7 +93,7 @@ export class Session implements SessionInfo {
 
   spawnTerminal(name: string): Terminal {
     const command = this.sandbox
-      ? this.sandbox.enterCommand(['/bin/bash', '-l'], { env: { ISOPLAY_TERMINAL: name } })
+      ? this.sandbox.enterCommand(['/bin/bash', '-l'], { env: { ISOPLAY_TERMINAL: name }, exitHandshake: true })
       : { file: '/bin/bash', args: ['-l'], env: { ...(process.env as Record<string, string>), ISOPLAY_TERMINAL: name } };
     const t = new Terminal({
       name,

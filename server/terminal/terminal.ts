@@ -24,6 +24,10 @@ export interface TerminalOptions {
 }
 
 const BATCH_BYTES = 64 * 1024;
+/** Written by isoplay-init after the shell exited and all its output (see exit_handshake there). */
+const EXIT_MARKER = Buffer.from('\x1b]7770;isoplay-exit\x07');
+const EXIT_ACK = '\x06';
+const EMPTY = Buffer.alloc(0);
 const ACTIVITY_QUIET_MS = 300;
 const EXIT_QUIET_MS = 40;
 const EXIT_DRAIN_MAX_MS = 1500;
@@ -147,7 +151,35 @@ export class Terminal {
     }
   }
 
-  private onData(chunk: Buffer): void {
+  private carry: Buffer = EMPTY;
+
+  /** Finds the end marker even when it is split across reads; answers it with the ACK byte. */
+  private onData(raw: Buffer): void {
+    let buf = this.carry.length ? Buffer.concat([this.carry, raw]) : raw;
+    this.carry = EMPTY;
+    const at = buf.indexOf(EXIT_MARKER);
+    if (at >= 0) {
+      this.onOutput(buf.subarray(0, at));
+      this.flushNow();
+      try {
+        this.proc.write(EXIT_ACK);
+      } catch {
+        /* the helper gave up waiting already */
+      }
+      return;
+    }
+    for (let k = Math.min(EXIT_MARKER.length - 1, buf.length); k > 0; k--) {
+      if (buf.subarray(buf.length - k).equals(EXIT_MARKER.subarray(0, k))) {
+        this.carry = Buffer.from(buf.subarray(buf.length - k));
+        buf = buf.subarray(0, buf.length - k);
+        break;
+      }
+    }
+    this.onOutput(buf);
+  }
+
+  private onOutput(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     this.lastDataAt = Date.now();
     this.outputBytes += chunk.length;
     this.ring.push(chunk);
@@ -218,6 +250,8 @@ export class Terminal {
     while (Date.now() - this.lastDataAt < EXIT_QUIET_MS && Date.now() - started < EXIT_DRAIN_MAX_MS) {
       await new Promise((r) => setTimeout(r, 10));
     }
+    if (this.carry.length) this.onOutput(this.carry);
+    this.carry = EMPTY;
     this.flushNow();
     clearTimeout(this.activityTimer);
     this.exitStatus = { code: signal ? null : code, signal: signal || null };

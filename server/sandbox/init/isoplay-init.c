@@ -40,6 +40,8 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define MAX_LIST 64
@@ -119,6 +121,7 @@ struct opts {
   pid_t pid;
   const char *cwd;
   const char *env[MAX_LIST]; int nenv;
+  int exit_handshake;
   char **argv;
 };
 
@@ -131,6 +134,7 @@ static void parse(int argc, char **argv, struct opts *o) {
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--") == 0) { o->argv = &argv[i + 1]; return; }
+    if (strcmp(a, "--exit-handshake") == 0) { o->exit_handshake = 1; continue; }
     if (i + 1 >= argc) { errno = 0; die("%s needs a value", a); }
     const char *v = argv[++i];
     if (!strcmp(a, "--id")) o->id = v;
@@ -387,7 +391,7 @@ static int create_main(struct opts *o) {
   fflush(stdout);
 
   /* Monitor: SIGTERM ends the sandbox gracefully; SIGKILL of this process kills it via PDEATHSIG. */
-  signal(SIGTERM, SIG_IGN);
+  /* Blocked (not ignored: an ignored signal is discarded before sigwaitinfo could see it). */
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
@@ -405,6 +409,39 @@ static int create_main(struct opts *o) {
 }
 
 /* ------------------------------------------------------------------ enter */
+/*
+ * The shell has exited, but its last output may still sit in the PTY: if we closed the slave now,
+ * the kernel could hang up the master before the server read it (the last kilobytes would be lost).
+ * So we keep the slave open, write an end marker after everything the shell wrote, and wait until
+ * the server, having read up to the marker, answers with one ACK byte. Bounded, in case nobody reads.
+ */
+#define EXIT_MARKER "\033]7770;isoplay-exit\007"
+static void exit_handshake(void) {
+  /* An interactive shell made its own process group the terminal's foreground; take it back, or
+     the kernel stops us (SIGTTOU/SIGTTIN) for touching the terminal from the background. */
+  signal(SIGTTOU, SIG_IGN);
+  signal(SIGTTIN, SIG_IGN);
+  tcsetpgrp(0, getpgrp());
+  struct termios t;
+  if (tcgetattr(0, &t) == 0) {
+    cfmakeraw(&t);
+    tcsetattr(0, TCSANOW, &t);
+  }
+  tcflush(0, TCIFLUSH);
+  if (write(1, EXIT_MARKER, sizeof EXIT_MARKER - 1) < 0) return;
+  for (int waited = 0; waited < 120000;) {
+    struct pollfd p = {.fd = 0, .events = POLLIN};
+    int r = poll(&p, 1, 500);
+    if (r < 0 && errno != EINTR) return;
+    if (r == 0) { waited += 500; continue; }
+    if (p.revents & (POLLHUP | POLLERR)) return;
+    char buf[64];
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n <= 0) return;
+    if (memchr(buf, 0x06, n)) return;
+  }
+}
+
 static pid_t enter_child = 0;
 static void forward(int sig) {
   if (enter_child > 0) kill(enter_child, sig);
@@ -469,6 +506,7 @@ static int enter_main(struct opts *o) {
     if (r == enter_child) break;
     if (r < 0 && errno != EINTR) die("waitpid");
   }
+  if (o->exit_handshake && isatty(0) && isatty(1)) exit_handshake();
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -43,12 +43,14 @@ export function buildCreateArgs(spec: SandboxSpec, cgroup: CgroupHandle, facts: 
 export interface EnterArgsOptions {
   cwd?: string;
   env?: Record<string, string>;
+  exitHandshake?: boolean;
 }
 
 export function buildEnterArgs(initPid: number, cgroup: CgroupHandle, argv: string[], opts: EnterArgsOptions = {}): string[] {
   const args = ['enter', '--pid', String(initPid)];
   for (const f of cgroup.leafProcsFiles) args.push('--join-procs', f);
   if (opts.cwd) args.push('--cwd', opts.cwd);
+  if (opts.exitHandshake) args.push('--exit-handshake');
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`bad environment variable name ${JSON.stringify(k)}`);
     args.push('--env', `${k}=${v}`);
