@@ -443,8 +443,9 @@ static void exit_handshake(void) {
 }
 
 static pid_t enter_child = 0;
+static int enter_group = 0;
 static void forward(int sig) {
-  if (enter_child > 0) kill(enter_child, sig);
+  if (enter_child > 0) kill(enter_group ? -enter_child : enter_child, sig);
 }
 
 static int enter_main(struct opts *o) {
@@ -483,9 +484,14 @@ static int enter_main(struct opts *o) {
   for (int i = 0; i < o->nenv; i++) envp[ne++] = (char *)o->env[i];
   envp[ne] = NULL;
 
+  /* Without a terminal (checks, solves, probes) the command gets a process group of its own, and a
+     timeout's SIGTERM reaches everything it started, not just the first process. */
+  int own_group = !isatty(0);
   enter_child = fork();
   if (enter_child < 0) die("fork");
   if (enter_child == 0) {
+    if (own_group) setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (chdir(o->cwd ? o->cwd : "/root") < 0 && chdir("/") < 0) die("chdir");
     signal(SIGINT, SIG_DFL);
     signal(SIGQUIT, SIG_DFL);
@@ -494,6 +500,10 @@ static int enter_main(struct opts *o) {
     setenv("PATH", envp[0] + 5, 1); /* execvpe searches the caller's PATH */
     execvpe(o->argv[0], o->argv, envp);
     die("exec %s", o->argv[0]);
+  }
+  if (own_group) {
+    setpgid(enter_child, enter_child);
+    enter_group = 1;
   }
   /* The terminal's signals reach the shell's process group directly; forward what only we get. */
   signal(SIGINT, SIG_IGN);

@@ -1,0 +1,76 @@
+// The kernel view's stream from real kernel state: a namespace made in the sandbox appears with
+// its kind and inode, a learner's cgroup appears with its limit, and an OOM kill is reported.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CgroupsMessage, ProcessesMessage, ServerEventMessage } from '../../server/protocol/events.js';
+import { Sampler } from '../../server/inspect/sampler.js';
+import { MemoryEventBus } from '../../server/sessions/registry.js';
+import type { SessionInfo } from '../../server/sessions/types.js';
+import type { Sandbox } from '../../server/sandbox/spec.js';
+import { makeKit, newSandbox, sh, type Kit } from '../helpers/sandbox.js';
+
+let kit: Kit;
+let sb: Sandbox;
+let sampler: Sampler;
+const seen: ServerEventMessage[] = [];
+const bus = new MemoryEventBus();
+
+beforeAll(async () => {
+  kit = await makeKit();
+  sb = await newSandbox(kit);
+  const session = { id: 'stest', sandbox: sb, bus } as unknown as SessionInfo;
+  bus.subscribe((m) => seen.push(m));
+  sampler = new Sampler(session, kit.driver, 10);
+  await sampler.start();
+});
+afterAll(async () => {
+  sampler?.stop();
+  await sb?.destroy();
+});
+
+async function until<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('kernel view stream', () => {
+  it('shows host and sandbox on the same kernel', async () => {
+    const k = await until(() => seen.find((m) => m.type === 'kernel'));
+    if (k.type !== 'kernel') throw new Error();
+    expect(k.sandbox.release).toBe(k.host.release);
+    expect(k.sandbox.bootId).toBe(fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+  });
+
+  it('a namespace created in the sandbox appears within a second, with its kind and inode', async () => {
+    const before = (bus.snapshot().find((m) => m.type === 'processes') as ProcessesMessage).list;
+    const initNs = before.find((p) => p.nsPids.at(-1) === 1)!.ns;
+    await sh(sb, 'unshare --uts --ipc sleep 300 >/dev/null 2>&1 &');
+    const t0 = Date.now();
+    const proc = await until(() => {
+      const m = bus.snapshot().find((x) => x.type === 'processes') as ProcessesMessage;
+      return m.list.find((p) => p.comm === 'sleep');
+    });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const real = fs.readlinkSync(`/proc/${proc.hostPid}/ns/uts`);
+    expect(real).toBe(`uts:[${proc.ns.uts}]`);
+    expect(proc.ns.uts).not.toBe(initNs.uts);
+    expect(proc.ns.ipc).not.toBe(initNs.ipc);
+    expect(proc.ns.net).toBe(initNs.net);
+    expect(proc.uid).toEqual({ inside: 0, host: sb.spec.idBase });
+    expect(proc.nsPids).toHaveLength(2);
+  });
+
+  it('a cgroup the learner makes appears with its limit, and its OOM kill is an event', async () => {
+    await sh(sb, 'mkdir /sys/fs/cgroup/memory/demo && echo 20M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes');
+    const demo = await until(() => (bus.snapshot().find((m) => m.type === 'cgroups') as CgroupsMessage).list.find((c) => c.path === '/demo'));
+    expect(demo.memory.max).toBe(20 * 1024 * 1024);
+    await sh(sb, 'bash -c "echo \\$\\$ > /sys/fs/cgroup/memory/demo/cgroup.procs; head -c 100M /dev/zero | tail > /dev/null"; true');
+    const oom = await until(() => seen.find((m) => m.type === 'event' && m.kind === 'oom'));
+    expect(oom).toMatchObject({ kind: 'oom', path: '/demo', count: 1 });
+  });
+});

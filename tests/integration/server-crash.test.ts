@@ -1,0 +1,55 @@
+// kill -9 of a server with live sessions: a new server's reaper leaves nothing of them, and a
+// clean stop leaves nothing at all.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/config.js';
+import { createSession } from '../helpers/server.js';
+import { TermClient } from '../helpers/ws.js';
+import { isoplayCgroupsNamed } from '../helpers/leaks.js';
+
+function startChild(dataDir: string, port: number): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'server/main.ts'), '--port', String(port), '--data-dir', dataDir, '--pool-size', '1', '--log-level', 'warn'], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('is running at')) resolve({ child, base: `http://127.0.0.1:${port}` });
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+describe('server crash', () => {
+  it('a killed server leaves objects that the next start removes; a clean stop leaves none', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-crash-'));
+    const port = 20000 + (process.pid % 20000);
+    const a = await startChild(dataDir, port);
+    const sessions = [await createSession(a.base), await createSession(a.base)];
+    const c = TermClient.for(a.base.replace('http', 'ws'), sessions[0]);
+    await c.open();
+    c.type('sleep 1000 &\r');
+    await c.waitForText('[1]');
+    a.child.kill('SIGKILL');
+    await new Promise((r) => a.child.once('exit', r));
+    // The sandboxes die with their monitor (PR_SET_PDEATHSIG); their cgroups stay until a reaper runs.
+    for (const s of sessions) expect(isoplayCgroupsNamed(s.id).length).toBeGreaterThan(0);
+    const b = await startChild(dataDir, port + 1);
+    for (const s of sessions) expect(isoplayCgroupsNamed(s.id)).toEqual([]);
+    const s3 = await createSession(b.base);
+    expect(isoplayCgroupsNamed(s3.id).length).toBeGreaterThan(0);
+    b.child.kill('SIGTERM');
+    const code = await new Promise((r) => b.child.once('exit', r));
+    expect(code).toBe(0);
+    expect(isoplayCgroupsNamed(s3.id)).toEqual([]);
+    // A clean stop removes even the empty isoplay parent directories.
+    expect(fs.existsSync('/sys/fs/cgroup/memory/isoplay') ? fs.readdirSync('/sys/fs/cgroup/memory/isoplay', { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []).toEqual([]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+});
