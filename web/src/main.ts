@@ -93,6 +93,7 @@ function mountTerminals(s: CreateSessionResponse): void {
       name,
       onState: (st, d) => setConn(st, d),
       onFatal: (code, reason) => {
+        if (current?.id !== s.id) return;
         if (code === 4000 || code === 4002) {
           sessionStorage.removeItem(SESSION_KEY);
           showBanner(`Your sandbox ended (${reason}). Starting a fresh one…`, 'info');
@@ -145,7 +146,13 @@ async function startSession(opts: { lab?: string; resetStep?: number }, reuse?: 
   let s = reuse;
   if (!s) {
     if (current) {
+      // Detach from the old session first, so its sockets closing is not mistaken for a crash.
       const old = current;
+      current = undefined;
+      for (const v of views) v.dispose();
+      views = [];
+      eventSocket?.close();
+      eventSocket = undefined;
       void api('DELETE', `/api/sessions/${old.id}`, undefined, old.token).catch(() => undefined);
     }
     try {

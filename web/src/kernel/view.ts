@@ -29,7 +29,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   title.className = 'kv-title';
   title.textContent = 'Kernel view';
   const kernel = section('One kernel', 'Every sandbox runs on the host\'s own kernel: same release, same boot id. A VM would show a kernel of its own.');
-  const ns = section('Namespaces', 'Each process\'s namespaces, by inode. <b class="kv-own">own</b> = created for the sandbox or by you; <b class="kv-host">host</b> = shared with the host.');
+  const ns = section('Namespaces', 'Each process\'s namespaces, by inode. <b class="kv-host">host</b> = shared with the host; <b class="kv-own">own</b> = the sandbox\'s own; <b class="kv-nested">new</b> = one you created inside the sandbox.');
   const procs = section('Processes', 'The same process has two PIDs: one inside the sandbox, one on the host. Root inside is an unprivileged user outside.');
   const cg = section('cgroups', 'Live usage against the limits of your sandbox and of every cgroup you create under /sys/fs/cgroup.');
   const events = section('Events', 'OOM kills and CPU throttling, as the kernel reports them.');
@@ -54,13 +54,15 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const list = m.list;
     // Namespaces table: one row per process, own/host per kind.
     const head = `<tr><th>pid</th><th>cmd</th>${KINDS.map((k) => `<th>${k}</th>`).join('')}</tr>`;
+    // The sandbox's init (PID 1 inside) defines "the sandbox's own"; anything else is nested.
+    const sandboxNs = list.find((p) => p.nsPids.length === 2 && p.nsPids[1] === 1)?.ns ?? {};
     const rows = list
       .map((p) => {
         const cells = KINDS.map((k) => {
           const ino = p.ns[k];
           if (ino === undefined) return '<td>–</td>';
-          const isHost = hostNs[k] === ino;
-          return `<td class="${isHost ? 'kv-host' : 'kv-own'}" title="${k}:[${ino}]">${isHost ? 'host' : String(ino).slice(-4)}</td>`;
+          const cls = hostNs[k] === ino ? 'kv-host' : sandboxNs[k] === ino ? 'kv-own' : 'kv-nested';
+          return `<td class="${cls}" title="${k}:[${ino}]">${cls === 'kv-host' ? 'host' : String(ino).slice(-4)}</td>`;
         }).join('');
         return `<tr data-hostpid="${p.hostPid}"><td>${p.nsPids[p.nsPids.length - 1]}</td><td class="kv-mono">${esc(p.comm)}</td>${cells}</tr>`;
       })
@@ -100,7 +102,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
         height: 90,
         legend: { show: false },
         cursor: { show: false },
-        axes: [{ show: false }, { size: 44, stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, values: (_u, v) => v.map((x) => `${x}M`) }],
+        axes: [{ show: false }, { size: 54, stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, values: (_u, v) => v.map((x) => `${x}M`) }],
         scales: { x: { time: false } },
         series: [{}, { label: 'memory MiB', stroke: '#5ccfe6', fill: 'rgba(92,207,230,0.15)', width: 2 }, { label: 'limit', stroke: '#f28779', dash: [4, 4], width: 1 }],
       },

@@ -70,6 +70,8 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       ctx.api<Progress>('GET', `/api/sessions/${ctx.session.id}/lab`),
     ]);
     if (disposed) return;
+    const header = document.getElementById('lab-name');
+    if (header) header.textContent = `Lab: ${lab.title}`;
     let progress = progress0;
     let viewing = Math.min(progress.current, lab.steps.length - 1);
     const hintsShown = new Map<number, number>();
@@ -165,7 +167,7 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         const label = lastResult.status === 'passed' ? '✓ ' : lastResult.status === 'failed' ? 'Not yet: ' : 'Our check broke (not your fault): ';
         body.append(el('div', `lab-result lab-result-${lastResult.status}`, label + lastResult.message));
       }
-      if (progress.done) body.append(el('div', 'lab-result lab-result-passed lab-done', '🎉 Lab complete! Every step checked against the real kernel.'));
+      if (progress.done) body.append(el('div', 'lab-result lab-result-passed lab-done', '✓ Lab complete! Every step was checked against the real kernel.'));
       wrap.append(body);
       root.replaceChildren(wrap);
     };

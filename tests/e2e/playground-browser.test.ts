@@ -1,0 +1,147 @@
+// The playground in a real browser (Debian chromium): a learner types, resizes, pastes, reloads,
+// completes a lab by clicking its exec blocks, and watches an OOM kill in the kernel view.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+let srv: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!CHROMIUM) return;
+  ensureWebBuilt();
+  srv = await startServer({ poolSize: 1, maxSessions: 10 });
+  srv.app.registry.refillPool();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+async function openPage(url = '/'): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(srv.base + url);
+  await waitForTerm(page, /root@sandbox/);
+  return page;
+}
+
+describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
+  it('types a command like a person, resizes, pastes, and reloads into the same shell', async () => {
+    const page = await openPage();
+    await page.click('.term[data-terminal="shell"]');
+    await page.keyboard.type('echo $((6*7)); echo shellpid=$$');
+    await page.keyboard.press('Enter');
+    const t = await waitForTerm(page, /^42$/m);
+    const pid = /shellpid=(\d+)/.exec(t.split('\n').filter((l) => !l.includes('echo'))[0] ?? t)?.[1] ?? /\nshellpid=(\d+)/.exec(t)![1];
+
+    // Resize the window: xterm refits and the PTY inside the sandbox follows (stty size).
+    const sizeOf = async () => {
+      await page.keyboard.type('clear; stty size');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+      const all = [...(await termText(page)).matchAll(/^(\d+) (\d+)$/gm)];
+      const last = all.at(-1)!;
+      const xterm = await page.evaluate(() => [window.__isoplay.terminals.shell.rows, window.__isoplay.terminals.shell.cols]);
+      return { pty: [Number(last[1]), Number(last[2])], xterm };
+    };
+    const before = await sizeOf();
+    expect(before.pty).toEqual(before.xterm);
+    await page.setViewportSize({ width: 1250, height: 640 });
+    await page.waitForTimeout(400);
+    const after = await sizeOf();
+    expect(after.pty).toEqual(after.xterm);
+    expect(after.pty[0]).toBeLessThan(before.pty[0]);
+    expect(after.pty[1]).toBeLessThan(before.pty[1]);
+
+    // Paste, as a clipboard paste inserts text.
+    await page.keyboard.insertText('echo pasted-$((2+3))');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, /^pasted-5$/m);
+
+    // Reload: the same session, its scrollback replayed, and the same shell answers.
+    await page.reload();
+    await waitForTerm(page, /^pasted-5$/m);
+    await page.click('.term[data-terminal="shell"]');
+    await page.keyboard.type('echo again=$$');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, new RegExp(`^again=${pid}$`, 'm'));
+    await screenshot(page, 'terminal');
+    await page.close();
+  });
+
+  it('completes a lab by clicking its exec blocks, and every step turns green', async () => {
+    const page = await openPage();
+    await page.waitForSelector('.lab-card[data-lab="first-namespace"]');
+    await page.click('.lab-card[data-lab="first-namespace"]');
+    await page.waitForSelector('.lab-step[data-step="1"]');
+    await screenshot(page, 'lab-start');
+    const runAll = async (step: number) => {
+      await page.waitForSelector(`.lab-step[data-step="${step}"]`);
+      if (await page.$('.lab-predict-opt:not([disabled])')) {
+        await page.click('.lab-predict-opt >> nth=1');
+        await page.waitForSelector('.lab-predict-explain');
+      }
+      // The panel re-renders as checks pass, so find each button afresh, within this step only.
+      const n = await page.locator(`.lab-step[data-step="${step}"] .lab-run`).count();
+      for (let i = 0; i < n; i++) {
+        const b = page.locator(`.lab-step[data-step="${step}"] .lab-run`).nth(i);
+        if ((await b.count()) === 0) break; // the step passed and the panel moved on
+        await b.click();
+        await page.waitForTimeout(800);
+      }
+    };
+    for (const step of [1, 2, 3]) {
+      await runAll(step);
+      await page.waitForSelector(`.lab-step-item.lab-passed[data-step="${step}"]`, { timeout: 15_000 }).catch(async (e) => {
+        await screenshot(page, `lab-stuck-step-${step}`);
+        throw new Error(`step ${step} never passed: ${(e as Error).message}\nshell:\n${(await termText(page)).trim().split('\n').slice(-12).join('\n')}`);
+      });
+    }
+    expect(await page.$$eval('.lab-step-item.lab-passed', (els) => els.length)).toBe(3);
+    await page.waitForSelector('.lab-done');
+    await screenshot(page, 'lab-done');
+    // The second terminal ran the observer's command: it saw the nested sleep/bash with its own PID.
+    expect(await termText(page, 'observer')).toMatch(/unshare --pid/);
+    await page.close();
+  });
+
+  it('shows the cgroup gauge and the OOM kill in the kernel view', async () => {
+    const page = await openPage();
+    await page.click('.term[data-terminal="shell"]');
+    for (const cmd of [
+      'mkdir /sys/fs/cgroup/memory/demo && echo 20M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes',
+      'bash -c \'echo $$ > /sys/fs/cgroup/memory/demo/cgroup.procs; head -c 100M /dev/zero | tail > /dev/null\'',
+    ]) {
+      await page.keyboard.type(cmd);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(600);
+    }
+    await page.waitForSelector('.kv-cgroup[data-path="/demo"]');
+    await page.waitForSelector('.kv-event[data-kind="oom"]', { timeout: 10_000 });
+    expect(await page.textContent('.kv-cgroup[data-path="/demo"]')).toMatch(/20 MiB/);
+    expect(await page.textContent('.kv-events')).toMatch(/OOM kill in \/demo/);
+    expect(await page.textContent('.kv-verdict')).toMatch(/Same kernel/);
+    expect(await page.$$eval('.kv-ns td.kv-own', (els) => els.length)).toBeGreaterThan(0);
+    await screenshot(page, 'kernel-view');
+    await page.close();
+  });
+
+  it('shows a clear message when the playground is full', async () => {
+    const full = await startServer({ maxSessions: 1 });
+    try {
+      const first = await fetch(`${full.base}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(first.status).toBe(201);
+      const page = await browser.newPage();
+      await page.goto(full.base);
+      await page.waitForSelector('#banner:not([hidden])');
+      expect(await page.textContent('#banner')).toMatch(/full/);
+      await page.close();
+    } finally {
+      await full.close();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+// Debian's chromium driven by playwright-core (npx playwright install cannot download browsers here).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../server/config.js';
+
+export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+export const SHOTS = path.join(os.tmpdir(), 'isoplay-shots');
+
+// playwright's launch() always starts chromium with a new, empty profile directory of its own.
+export async function launch(): Promise<Browser> {
+  if (!CHROMIUM) throw new Error('Debian chromium is not installed (apt-get install chromium)');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** Builds the page once if dist/web is missing or older than its sources. */
+export function ensureWebBuilt(): void {
+  const index = path.join(PROJECT_ROOT, 'dist/web/index.html');
+  if (!fs.existsSync(index)) execFileSync(path.join(PROJECT_ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+}
+
+/** The text of a terminal, read from xterm's buffer (WebGL draws on a canvas, not in the DOM). */
+export async function termText(page: Page, name = 'shell'): Promise<string> {
+  return page.evaluate((n) => {
+    const t = window.__isoplay?.terminals?.[n];
+    if (!t) return '';
+    const b = t.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  }, name);
+}
+
+export async function waitForTerm(page: Page, re: RegExp, name = 'shell', timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const t = await termText(page, name);
+    if (re.test(t)) return t;
+    if (Date.now() > deadline) throw new Error(`terminal ${name} never showed ${re}; it shows:\n${t.trim().split('\n').slice(-15).join('\n')}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+declare global {
+  interface Window {
+    __isoplay: { terminals: Record<string, import('@xterm/xterm').Terminal> };
+  }
+}
