@@ -42,7 +42,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   }
   const registry = new Registry(config, config.mode === 'sandbox' ? runtime : undefined, app.log);
   const catalog = deps.catalog ?? (await loadCatalog(config.labsDir, { cgroupMode: driver?.mode ?? null }));
-  const ctx: RouteContext = { config, registry, driver };
+  const ctx: RouteContext = { config, registry, driver, samplers: new Map() };
 
   app.setErrorHandler((err, req, reply) => {
     if (isIsoplayError(err)) {

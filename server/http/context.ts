@@ -2,11 +2,14 @@
 import type { Config } from '../config.js';
 import type { Registry } from '../sessions/registry.js';
 import type { DriverWithLayout } from '../sandbox/cgroups/index.js';
+import type { Sampler } from '../inspect/sampler.js';
 
 export interface RouteContext {
   config: Config;
   registry: Registry;
   driver: DriverWithLayout | undefined;
+  /** The kernel view's samplers by session id (benchmarks stop them to measure their cost). */
+  samplers: Map<string, Sampler>;
 }
 
 /** The bearer token from `Authorization: Bearer x` or, for WebSockets, `?token=x`. */

@@ -5,7 +5,7 @@ import { Sampler } from '../inspect/sampler.js';
 import { type RouteContext, tokenOf } from './context.js';
 
 export async function inspectRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  const samplers = new Map<string, Sampler>();
+  const samplers = ctx.samplers;
   ctx.registry.addHooks({
     onSessionStart(s) {
       if (!ctx.driver || !s.sandbox) return;

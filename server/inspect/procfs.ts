@@ -1,5 +1,7 @@
 // Pure-ish readers of /proc for the kernel view, with an injectable proc root for unit tests.
-import fs from 'node:fs/promises';
+// Reads are synchronous on purpose: /proc answers from memory in microseconds, and a promise-based
+// read costs thread-pool round trips that dominated the sampler's CPU (bench/run.ts --only sampler).
+import fs from 'node:fs';
 import path from 'node:path';
 import { NAMESPACE_KINDS, type NamespaceKind, type ProcessInfo } from '../protocol/events.js';
 
@@ -33,7 +35,7 @@ export async function readNamespaces(procRoot: string, pid: number | 'self'): Pr
   await Promise.all(
     NAMESPACE_KINDS.map(async (k) => {
       try {
-        const ino = parseNsLink(await fs.readlink(path.join(procRoot, String(pid), 'ns', k)));
+        const ino = parseNsLink(fs.readlinkSync(path.join(procRoot, String(pid), 'ns', k)));
         if (ino !== undefined) out[k] = ino;
       } catch {
         /* kernel without this namespace kind, or the process is gone */
@@ -46,11 +48,14 @@ export async function readNamespaces(procRoot: string, pid: number | 'self'): Pr
 export async function readProcess(procRoot: string, pid: number, uidMap: string): Promise<ProcessInfo | undefined> {
   try {
     const dir = path.join(procRoot, String(pid));
-    const [status, cmdline, ns] = await Promise.all([
-      fs.readFile(path.join(dir, 'status'), 'utf8'),
-      fs.readFile(path.join(dir, 'cmdline'), 'utf8').catch(() => ''),
-      readNamespaces(procRoot, pid),
-    ]);
+    const status = fs.readFileSync(path.join(dir, 'status'), 'utf8');
+    let cmdline = '';
+    try {
+      cmdline = fs.readFileSync(path.join(dir, 'cmdline'), 'utf8');
+    } catch {
+      /* a zombie has none */
+    }
+    const ns = await readNamespaces(procRoot, pid);
     const st = parseStatus(status);
     return {
       hostPid: pid,
@@ -72,9 +77,9 @@ export async function pidsInCgroup(dir: string): Promise<number[]> {
   async function walk(d: string): Promise<void> {
     let entries: import('node:fs').Dirent[] = [];
     try {
-      const procs = await fs.readFile(path.join(d, 'cgroup.procs'), 'utf8');
+      const procs = fs.readFileSync(path.join(d, 'cgroup.procs'), 'utf8');
       for (const p of procs.split('\n')) if (p) out.push(Number(p));
-      entries = await fs.readdir(d, { withFileTypes: true });
+      entries = fs.readdirSync(d, { withFileTypes: true });
     } catch {
       return;
     }

@@ -2,6 +2,7 @@
 // from the real kernel and publishes `processes`, `cgroups`, `kernel` and `event` messages on the
 // session's bus, only when something changed. No process is spawned per tick.
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import os from 'node:os';
 import type { CgroupDriver } from '../sandbox/cgroups/driver.js';
 import { runCommand } from '../sandbox/exec.js';
@@ -10,6 +11,7 @@ import type { SessionInfo } from '../sessions/types.js';
 import { pidsInCgroup, readNamespaces, readProcess } from './procfs.js';
 
 const THROTTLE_EVENT_MIN_USEC = 100_000;
+const PROCESS_REFRESH_TICKS = 10;
 const THROTTLE_EVENT_EVERY_MS = 5_000;
 
 export async function hostKernel(): Promise<KernelInfo> {
@@ -30,12 +32,31 @@ export async function sandboxKernel(session: SessionInfo): Promise<KernelInfo | 
   return { release, bootId, uptimeSec: Math.floor(Number(uptime)) };
 }
 
+/** The session's cumulative CPU counter (v1 cpuacct.usage, v2 cpu.stat), read as text. */
+function cpuSignal(dirs: Record<string, string>): string | undefined {
+  const acct = Object.entries(dirs).find(([k]) => k.split(',').includes('cpuacct'))?.[1];
+  const file = acct ? `${acct}/cpuacct.usage` : dirs.unified ? `${dirs.unified}/cpu.stat` : undefined;
+  if (!file) return undefined;
+  try {
+    const t = fsSync.readFileSync(file, 'utf8');
+    return file.endsWith('cpu.stat') ? t.slice(0, t.indexOf('\n')) : t;
+  } catch {
+    return undefined;
+  }
+}
+
 export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private readonly last = new Map<string, string>();
   private readonly oomSeen = new Map<string, number>();
   private readonly throttleSeen = new Map<string, { usec: number; at: number }>();
   private uidMap = '';
+  private hostNs: Awaited<ReturnType<typeof readNamespaces>> | undefined;
+  private lastPids = '';
+  private dirty = true;
+  private ticks = 0;
+  private lastSignal: string | undefined;
+  private offActivity: (() => void) | undefined;
   private running = false;
   private stopped = false;
   /** Cumulative CPU time spent in ticks (benchmarks read it). */
@@ -54,6 +75,9 @@ export class Sampler {
     this.uidMap = await fs.readFile(`${this.procRoot}/${sb.initPid}/uid_map`, 'utf8').catch(() => '');
     const [host, sandbox] = await Promise.all([hostKernel(), sandboxKernel(this.session)]);
     if (sandbox) this.session.bus.publish({ type: 'kernel', at: Date.now(), host, sandbox });
+    this.offActivity = this.session.onActivity?.(() => {
+      this.dirty = true;
+    });
     await this.tick();
     if (this.stopped) return;
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.round(1000 / this.hz)));
@@ -62,6 +86,7 @@ export class Sampler {
 
   stop(): void {
     this.stopped = true;
+    this.offActivity?.();
     clearInterval(this.timer);
   }
 
@@ -79,15 +104,30 @@ export class Sampler {
     const t0 = performance.now();
     try {
       const at = Date.now();
+      // Nothing ran in the sandbox since the last tick (its CPU counter did not move): nothing
+      // changed either, so an idle session costs one small read. A full pass every few seconds
+      // catches anything else.
+      this.ticks++;
+      const signal = cpuSignal(sb.cgroup.dirs);
+      const idle = signal !== undefined && signal === this.lastSignal && !this.dirty && this.ticks % PROCESS_REFRESH_TICKS !== 0;
+      this.lastSignal = signal;
+      if (idle) return;
       const memDir = sb.cgroup.dirs.memory ?? sb.cgroup.dirs.unified ?? Object.values(sb.cgroup.dirs)[0];
       const pids = await pidsInCgroup(memDir);
-      const [hostNs, ...procs] = await Promise.all([
-        readNamespaces(this.procRoot, 'self'),
-        ...pids.map((p) => readProcess(this.procRoot, p, this.uidMap)),
-      ]);
-      // The monitor (a host process without a pid inside) is not the learner's.
-      const list = procs.filter((p): p is NonNullable<typeof p> => !!p && p.nsPids.length > 1);
-      this.publishIfChanged('processes', { type: 'processes', at, hostNs, list }, list.map((p) => [p.hostPid, p.nsPids, p.comm, p.args, p.ns]));
+      // Processes and their namespaces change when something runs: re-read them when the set of
+      // pids changes, after a command the learner ran, and every few seconds as a fallback.
+      const key = pids.join(',');
+      if (key !== this.lastPids || this.dirty || this.ticks % PROCESS_REFRESH_TICKS === 0) {
+        this.lastPids = key;
+        this.dirty = false;
+        // The server's own namespaces do not change: read them once.
+        this.hostNs ??= await readNamespaces(this.procRoot, 'self');
+        const hostNs = this.hostNs;
+        const procs = await Promise.all(pids.map((p) => readProcess(this.procRoot, p, this.uidMap)));
+        // The monitor (a host process without a pid inside) is not the learner's.
+        const list = procs.filter((p): p is NonNullable<typeof p> => !!p && p.nsPids.length > 1);
+        this.publishIfChanged('processes', { type: 'processes', at, hostNs, list }, list.map((p) => [p.hostPid, p.nsPids, p.comm, p.args, p.ns]));
+      }
 
       const children = await this.driver.listChildren(sb.cgroup);
       const cgroups: CgroupInfo[] = await Promise.all(

@@ -1,12 +1,18 @@
 // Small cgroupfs helpers shared by the v1 and v2 drivers: reads that tolerate missing files,
 // writes whose errors name the config key, the file and the kernel's error, and a subtree walk.
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import { IsoplayError } from '../../errors.js';
 
+/**
+ * Reads a small kernel pseudo-file. Synchronous on purpose: cgroupfs and /proc files answer from
+ * memory in microseconds, while a promise-based read costs four thread-pool round trips (the
+ * kernel-view sampler reads dozens of them per session, twice a second).
+ */
 export async function readText(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return fsSync.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -48,17 +54,17 @@ export async function writeLimit(dir: string, file: string, value: string, key: 
 /** Every cgroup directory below and including `dir`, deepest first. */
 export async function listSubtree(dir: string): Promise<string[]> {
   const out: string[] = [];
-  async function walk(d: string): Promise<void> {
+  function walk(d: string): void {
     let entries: import('node:fs').Dirent[];
     try {
-      entries = await fs.readdir(d, { withFileTypes: true });
+      entries = fsSync.readdirSync(d, { withFileTypes: true });
     } catch {
       return;
     }
-    for (const e of entries) if (e.isDirectory()) await walk(path.join(d, e.name));
+    for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
     out.push(d);
   }
-  await walk(dir);
+  walk(dir);
   return out;
 }
 
@@ -121,4 +127,21 @@ export async function chownAll(paths: string[], uid: number, gid: number): Promi
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
   }
+}
+
+const limitCache = new Map<string, { value: number | null; at: number }>();
+const LIMIT_TTL_MS = 2000;
+
+/**
+ * A limit file (memory.limit_in_bytes, pids.max, cpu.max...) changes only when someone writes it,
+ * so stats read it at most every 2 s per file; a new limit shows within that. Usage is read fresh.
+ */
+export async function readLimit(file: string): Promise<number | null> {
+  const now = Date.now();
+  const hit = limitCache.get(file);
+  if (hit && now - hit.at < LIMIT_TTL_MS) return hit.value;
+  const value = await readNumber(file);
+  if (limitCache.size > 50_000) limitCache.clear();
+  limitCache.set(file, { value, at: now });
+  return value;
 }

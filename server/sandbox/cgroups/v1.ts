@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
 import type { CgroupDriver, CgroupHandle, CgroupStats } from './driver.js';
 import { type CgroupHierarchy, type CgroupLayout, findV1, hierarchyName } from './detect.js';
-import { chownAll, exists, killAndRemove, listSubtree, readKeyed, readNumber, readText, writeLimit } from './fs-util.js';
+import { chownAll, exists, killAndRemove, listSubtree, readKeyed, readLimit, readNumber, readText, writeLimit } from './fs-util.js';
 
 export class CgroupV1Driver implements CgroupDriver {
   readonly mode = 'v1' as const;
@@ -114,9 +114,9 @@ export class CgroupV1Driver implements CgroupDriver {
     const pidsDir = pidsH ? rel(hierarchyName(pidsH)) : '';
     const cpuDir = cpuH ? rel(hierarchyName(cpuH)) : '';
     const acctDir = acctH ? rel(hierarchyName(acctH)) : '';
-    const limit = memName ? await readNumber(path.join(mem, 'memory.limit_in_bytes')) : null;
+    const limit = memName ? await readLimit(path.join(mem, 'memory.limit_in_bytes')) : null;
     const cpuStat = cpuDir ? await readKeyed(path.join(cpuDir, 'cpu.stat')) : {};
-    const quota = cpuDir ? await readNumber(path.join(cpuDir, 'cpu.cfs_quota_us')) : null;
+    const quota = cpuDir ? await readLimit(path.join(cpuDir, 'cpu.cfs_quota_us')) : null;
     return {
       memory: {
         current: (await readNumber(path.join(mem, 'memory.usage_in_bytes'))) ?? 0,
@@ -126,13 +126,13 @@ export class CgroupV1Driver implements CgroupDriver {
       },
       pids: {
         current: pidsDir ? ((await readNumber(path.join(pidsDir, 'pids.current'))) ?? 0) : 0,
-        max: pidsDir ? await readNumber(path.join(pidsDir, 'pids.max')) : null,
+        max: pidsDir ? await readLimit(path.join(pidsDir, 'pids.max')) : null,
       },
       cpu: {
         usageUsec: acctDir ? Math.round(((await readNumber(path.join(acctDir, 'cpuacct.usage'))) ?? 0) / 1000) : 0,
         throttledUsec: Math.round((cpuStat.throttled_time ?? 0) / 1000),
         quotaUsec: quota !== null && quota > 0 ? quota : null,
-        periodUsec: cpuDir ? await readNumber(path.join(cpuDir, 'cpu.cfs_period_us')) : null,
+        periodUsec: cpuDir ? await readLimit(path.join(cpuDir, 'cpu.cfs_period_us')) : null,
       },
       oomKills: (await readKeyed(path.join(mem, 'memory.oom_control'))).oom_kill ?? 0,
     };

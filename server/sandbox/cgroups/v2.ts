@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
 import { IsoplayError } from '../../errors.js';
 import type { CgroupDriver, CgroupHandle, CgroupStats } from './driver.js';
-import { chownAll, exists, killAndRemove, listSubtree, readKeyed, readNumber, readText, writeLimit } from './fs-util.js';
+import { chownAll, exists, killAndRemove, listSubtree, readKeyed, readLimit, readNumber, readText, writeLimit } from './fs-util.js';
 
 export const V2_LEAF = 'init';
 const NEEDED = ['memory', 'pids', 'cpu'];
@@ -78,10 +78,10 @@ export class CgroupV2Driver implements CgroupDriver {
     return {
       memory: {
         current: (await readNumber(path.join(dir, 'memory.current'))) ?? 0,
-        max: await readNumber(path.join(dir, 'memory.max')),
+        max: await readLimit(path.join(dir, 'memory.max')),
         peak: await readNumber(path.join(dir, 'memory.peak')),
       },
-      pids: { current: (await readNumber(path.join(dir, 'pids.current'))) ?? 0, max: await readNumber(path.join(dir, 'pids.max')) },
+      pids: { current: (await readNumber(path.join(dir, 'pids.current'))) ?? 0, max: await readLimit(path.join(dir, 'pids.max')) },
       cpu: {
         usageUsec: cpu.usage_usec ?? 0,
         throttledUsec: cpu.throttled_usec ?? 0,

@@ -1,0 +1,266 @@
+// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler]`: every figure beside a
+// baseline measured in the same run, as a ratio. Results also go to <tmp>/isoplay-bench/latest.json.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import WebSocket from 'ws';
+import { buildApp, type IsoplayApp } from '../server/app.js';
+import { loadConfig, type Config } from '../server/config.js';
+import { decodeServerFrame, encodeClientFrame } from '../server/protocol/frames.js';
+import { percentile, ratio, row, type Row } from './stats.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+const rows: Row[] = [];
+const MiB = 1024 * 1024;
+
+async function server(over: Partial<Config>): Promise<{ app: IsoplayApp; base: string; ws: string; config: Config }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
+  const config = loadConfig([], {}, { dataDir, logLevel: 'silent', port: 0, maxSessions: 130, detachGraceMs: 600_000, ...over });
+  const app = await buildApp(config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  return { app, base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, config };
+}
+
+async function post(base: string): Promise<{ id: string; token: string }> {
+  const r = await fetch(`${base}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  if (r.status !== 201) throw new Error(`POST ${r.status} ${await r.text()}`);
+  return r.json() as Promise<{ id: string; token: string }>;
+}
+
+async function del(base: string, s: { id: string; token: string }): Promise<void> {
+  await fetch(`${base}/api/sessions/${s.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.token}` } });
+}
+
+/** POST /api/sessions to the first prompt byte on the terminal socket, in ms. */
+async function timeToPrompt(base: string, wsBase: string): Promise<{ ms: number; s: { id: string; token: string } }> {
+  const t0 = performance.now();
+  const s = await post(base);
+  const ws = new WebSocket(`${wsBase}/api/sessions/${s.id}/terminals/shell?token=${s.token}`);
+  const ms = await new Promise<number>((resolve, reject) => {
+    ws.on('message', (raw: Buffer) => {
+      const f = decodeServerFrame(new Uint8Array(raw));
+      if (f.type === 'output' && Buffer.from(f.data).includes('# ')) resolve(performance.now() - t0);
+      else if (f.type === 'output') ws.send(encodeClientFrame({ type: 'ack', bytes: f.data.length }));
+    });
+    ws.on('error', reject);
+  });
+  ws.close();
+  return { ms, s };
+}
+
+function timeIt(fn: () => void, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** Baseline: unshare of the same namespaces inside a fresh v1 memory+pids cgroup, running /bin/true. */
+function bareUnshareWithCgroup(i: number): void {
+  const dirs = ['memory', 'pids'].map((c) => `/sys/fs/cgroup/${c}/isoplay/bench-${process.pid}-${i}`);
+  for (const d of dirs) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(`${dirs[0]}/memory.limit_in_bytes`, String(256 * MiB));
+  fs.writeFileSync(`${dirs[1]}/pids.max`, '256');
+  const r = spawnSync('sh', ['-c', `echo $$ > ${dirs[0]}/cgroup.procs && echo $$ > ${dirs[1]}/cgroup.procs && exec unshare --user --map-root-user --pid --fork --mount --uts --ipc --net --cgroup /bin/true`]);
+  if (r.status !== 0) throw new Error(`unshare baseline failed: ${r.stderr}`);
+  for (const d of dirs) fs.rmdirSync(d);
+}
+
+/** Baseline: crun run of a /bin/true bundle (busybox), made to see pure v1 on this hybrid host (FACTS.md). */
+function crunBundle(): ((i: number) => void) | undefined {
+  if (spawnSync('crun', ['--version']).status !== 0 || !fs.existsSync('/bin/busybox')) return undefined;
+  const b = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-crun-'));
+  fs.mkdirSync(path.join(b, 'rootfs/bin'), { recursive: true });
+  fs.copyFileSync('/bin/busybox', path.join(b, 'rootfs/bin/busybox'));
+  fs.symlinkSync('busybox', path.join(b, 'rootfs/bin/true'));
+  spawnSync('crun', ['spec', '--rootless'], { cwd: b });
+  const spec = JSON.parse(fs.readFileSync(path.join(b, 'config.json'), 'utf8'));
+  spec.process.args = ['/bin/true'];
+  spec.process.terminal = false;
+  spec.linux.cgroupsPath = `/isoplay/crun-bench-${process.pid}`;
+  delete spec.linux.uidMappings;
+  delete spec.linux.gidMappings;
+  spec.linux.namespaces = spec.linux.namespaces.filter((n: { type: string }) => n.type !== 'user');
+  fs.writeFileSync(path.join(b, 'config.json'), JSON.stringify(spec));
+  return (i: number) => {
+    const r = spawnSync('unshare', ['--mount', 'sh', '-c', `mount -t tmpfs none /sys/fs/cgroup/unified && exec crun run -b ${b} isoplay-bench-${process.pid}-${i}`]);
+    if (r.status !== 0) throw new Error(`crun baseline failed: ${r.stderr}`);
+  };
+}
+
+async function benchStart(): Promise<void> {
+  const n = quick ? 20 : 100;
+  const unshare = timeIt(() => undefined, 0);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    bareUnshareWithCgroup(i);
+    unshare.push(performance.now() - t0);
+  }
+  const crun = crunBundle();
+  const crunMs: number[] = [];
+  if (crun) for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    crun(i);
+    crunMs.push(performance.now() - t0);
+  }
+  const measure = async (poolSize: number) => {
+    const srv = await server({ poolSize });
+    srv.app.registry.refillPool();
+    const ms: number[] = [];
+    await timeToPrompt(srv.base, srv.ws).then((r) => del(srv.base, r.s)); // warm up the JIT once
+    for (let i = 0; i < n; i++) {
+      while (srv.app.registry.poolSize < poolSize) await new Promise((r) => setTimeout(r, 5));
+      const r = await timeToPrompt(srv.base, srv.ws);
+      ms.push(r.ms);
+      await del(srv.base, r.s);
+    }
+    await srv.app.close();
+    return ms;
+  };
+  const warm = await measure(2);
+  const cold = await measure(0);
+  const u50 = percentile(unshare, 50);
+  rows.push(row('session start p50, warm (pool of 2)', percentile(warm, 50), 'ms', 'unshare + cgroup p50', u50));
+  rows.push(row('session start p99, warm (pool of 2)', percentile(warm, 99), 'ms', 'unshare + cgroup p99', percentile(unshare, 99)));
+  if (crunMs.length) rows.push(row('session start p50, warm (pool of 2)', percentile(warm, 50), 'ms', 'crun run p50', percentile(crunMs, 50), 'aim < 1'));
+  rows.push(row('session start p50, cold (pool empty)', percentile(cold, 50), 'ms', 'unshare + cgroup p50', u50, 'aim < 10'));
+  rows.push(row('session start p99, cold (pool empty)', percentile(cold, 99), 'ms', 'unshare + cgroup p99', percentile(unshare, 99)));
+  if (crunMs.length) rows.push(row('crun run p50 (for reference)', percentile(crunMs, 50), 'ms', 'unshare + cgroup p50', u50));
+}
+
+async function benchThroughput(): Promise<void> {
+  const bytes = quick ? 15_000_000 : 75_000_000;
+  const pipeline = `head -c ${bytes} /dev/zero | base64`;
+  // Expected bytes through a PTY: base64 output with every \n turned into \r\n.
+  const wc = spawnSync('sh', ['-c', `${pipeline} | wc -c -l`], { encoding: 'utf8' }).stdout.trim().split(/\s+/).map(Number);
+  const expected = wc[1] + wc[0];
+  // Baseline: the same stream through a bare PTY (script), read by this process.
+  const bare = await new Promise<{ mbps: number; got: number }>((resolve) => {
+    const t0 = performance.now();
+    let got = 0;
+    const p = spawn('script', ['-qfc', pipeline, '/dev/null'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    p.stdout.on('data', (d: Buffer) => (got += d.length));
+    p.on('close', () => resolve({ mbps: got / MiB / ((performance.now() - t0) / 1000), got }));
+  });
+  const srv = await server({ poolSize: 0 });
+  const s = await post(srv.base);
+  const result = await new Promise<{ mbps: number; got: number }>((resolve) => {
+    const ws = new WebSocket(`${srv.ws}/api/sessions/${s.id}/terminals/shell?token=${s.token}`);
+    let buf = Buffer.alloc(0);
+    let started = false;
+    let t0 = 0;
+    let got = 0;
+    ws.on('message', (raw: Buffer) => {
+      const f = decodeServerFrame(new Uint8Array(raw));
+      if (f.type !== 'output') return;
+      ws.send(encodeClientFrame({ type: 'ack', bytes: f.data.length })); // like the page: ack what was rendered
+      const data = Buffer.from(f.data);
+      if (!started) {
+        buf = Buffer.concat([buf, data]);
+        if (buf.includes('# ') && !buf.includes('2BEGIN')) {
+          if (!t0) {
+            t0 = -1;
+            ws.send(encodeClientFrame({ type: 'input', data: Buffer.from(`stty -echo; echo $((1+1))BEGIN; ${pipeline}; echo $((2+1))END\r`) }));
+          }
+        }
+        const at = buf.indexOf('2BEGIN\r\n');
+        if (at >= 0) {
+          started = true;
+          t0 = performance.now();
+          got = buf.length - at - 8;
+          buf = buf.subarray(buf.length - 8);
+        }
+        return;
+      }
+      got += data.length;
+      buf = Buffer.concat([buf.subarray(Math.max(0, buf.length - 8)), data]);
+      const end = buf.indexOf('3END');
+      if (end >= 0) {
+        got -= buf.length - end;
+        resolve({ mbps: got / MiB / ((performance.now() - t0) / 1000), got });
+        ws.close();
+      }
+    });
+  });
+  await srv.app.close();
+  rows.push(row(`terminal throughput (${(result.got / 1e6).toFixed(1)} MB, ${result.got === expected ? 'exact' : `EXPECTED ${expected}`})`, result.mbps, 'MB/s', `bare PTY (script), ${bare.got === expected ? 'exact' : bare.got}`, bare.mbps, 'aim > 0.85', true));
+}
+
+function rssMiB(): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
+}
+
+async function benchMemory(): Promise<void> {
+  const n = quick ? 10 : 50;
+  const bareNode = spawnSync(process.execPath, ['-e', 'console.log(process.memoryUsage().rss)'], { encoding: 'utf8' });
+  const srv = await server({ poolSize: 0 });
+  global.gc?.();
+  await new Promise((r) => setTimeout(r, 500));
+  const idle = rssMiB();
+  const sessions: { id: string; token: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await timeToPrompt(srv.base, srv.ws);
+    sessions.push(r.s);
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  const loaded = rssMiB();
+  let cg = 0;
+  for (const s of sessions) {
+    const sb = srv.app.registry.get(s.id)!.sandbox!;
+    cg += (await srv.app.routeContext.driver!.stats(sb.cgroup)).memory.current;
+  }
+  const perSessionServer = (loaded - idle) / n;
+  const perSessionShell = cg / MiB / n;
+  rows.push(row('server RSS, idle', idle, 'MiB', 'bare node process RSS', Number(bareNode.stdout) / MiB));
+  rows.push(row(`server RSS per idle session (${n} sessions)`, perSessionServer, 'MiB', 'the shell\'s own memory (sandbox cgroup) per session', perSessionShell, 'aim < 1 MiB'));
+  rows.push(row(`server RSS + sandbox cgroups, ${n} sessions`, loaded + cg / MiB, 'MiB', 'server RSS idle', idle));
+  for (const s of sessions) await del(srv.base, s);
+  await srv.app.close();
+}
+
+async function benchSampler(): Promise<void> {
+  const n = quick ? 20 : 100;
+  const seconds = quick ? 5 : 15;
+  const srv = await server({ poolSize: 0, samplerHz: 2 });
+  for (let i = 0; i < n; i++) await post(srv.base);
+  const cpu = async () => {
+    const c0 = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const c = process.cpuUsage(c0);
+    return ((c.user + c.system) / 1000 / (seconds * 1000)) * 100;
+  };
+  // Let every sampler finish its start (one probe process per session reads the kernel from inside).
+  await new Promise((r) => setTimeout(r, 5000));
+  const withSamplers = await cpu();
+  // Baseline: the same server and sessions with every sampler stopped.
+  for (const sm of srv.app.routeContext.samplers.values()) sm.stop();
+  const without = await cpu();
+  await srv.app.close();
+  rows.push(row(`server CPU with ${n} sessions, samplers on at 2 Hz (% of one core)`, withSamplers, '%', 'same server and sessions, samplers off', without));
+  rows.push(row(`kernel-view samplers alone, ${n} sessions (% of one core)`, withSamplers - without, '%', 'one core', 100, 'aim < 5%'));
+}
+
+async function main(): Promise<void> {
+  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler]];
+  for (const [name, fn] of all) {
+    if (only && only !== name) continue;
+    process.stderr.write(`bench: ${name}…\n`);
+    await fn();
+  }
+  const table = rows.map((r) => `${r.name.padEnd(56)} ${r.value.toFixed(2).padStart(9)} ${r.unit.padEnd(5)}  vs ${r.baselineName.padEnd(52)} ${r.baseline.toFixed(2).padStart(9)}  ratio ${ratio(r).padStart(6)}${r.aim ? `  (${r.aim})` : ''}`);
+  process.stdout.write(`\nIsolation Playground benchmarks (${quick ? 'quick' : 'full'}, ${os.cpus().length} cores, ${os.release()})\n${table.join('\n')}\n`);
+  const dir = path.join(os.tmpdir(), 'isoplay-bench');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, rows }, null, 2));
+  process.stdout.write(`(also written to ${path.join(dir, 'latest.json')})\n`);
+  process.exit(0);
+}
+
+void main();
