@@ -18,7 +18,7 @@ const MiB = 1024 * 1024;
 
 async function server(over: Partial<Config>): Promise<{ app: IsoplayApp; base: string; ws: string; config: Config }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
-  const config = loadConfig([], {}, { dataDir, logLevel: 'silent', port: 0, maxSessions: 130, detachGraceMs: 600_000, ...over });
+  const config = loadConfig([], {}, { dataDir, logLevel: 'error', port: 0, maxSessions: 130, detachGraceMs: 600_000, ...over });
   const app = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
@@ -61,6 +61,7 @@ async function timeToPrompt(base: string, wsBase: string): Promise<{ ms: number;
   const ws = new WebSocket(`${wsBase}/api/sessions/${s.id}/terminals/shell?token=${s.token}`);
   let text = '';
   const ms = await new Promise<number>((resolve, reject) => {
+    setTimeout(() => reject(new Error(`no prompt after 10 s; got ${JSON.stringify(text.slice(-200))}`)), 10_000).unref();
     ws.on('message', (raw: Buffer) => {
       const f = decodeServerFrame(new Uint8Array(raw));
       if (f.type !== 'output') return;
@@ -125,6 +126,7 @@ async function benchStart(): Promise<void> {
     bareUnshareWithCgroup(i);
     unshare.push(performance.now() - t0);
   }
+  process.stderr.write('bench: start, baselines done: unshare\n');
   const crun = crunBundle();
   const crunMs: number[] = [];
   if (crun) for (let i = 0; i < n; i++) {
@@ -138,6 +140,7 @@ async function benchStart(): Promise<void> {
     const ms: number[] = [];
     await timeToPrompt(srv.base, srv.ws).then((r) => del(srv.base, r.s)); // warm up the JIT once
     for (let i = 0; i < n; i++) {
+      if (i % 25 === 0) process.stderr.write(`bench: start, pool ${poolSize}, ${i}/${n}\n`);
       while (srv.app.registry.poolSize < poolSize) await new Promise((r) => setTimeout(r, 5));
       const r = await timeToPrompt(srv.base, srv.ws);
       ms.push(r.ms);

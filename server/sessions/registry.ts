@@ -169,9 +169,12 @@ export class Session implements SessionInfo {
       }
     }
     this.sockets.clear();
-    for (const t of this.terminals.values()) t.kill('SIGKILL');
     this.state = 'destroyed';
+    // The sandbox first: its init kills every process inside, and each terminal's helper (still
+    // alive) reaps its own shell. Killing the helpers first would orphan the shells to the host's
+    // PID 1, and the sandbox's init cannot finish exiting until whoever that is reaps them.
     await this.sandbox?.destroy();
+    for (const t of this.terminals.values()) t.kill('SIGKILL');
   }
 }
 

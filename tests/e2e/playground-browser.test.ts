@@ -109,23 +109,33 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.close();
   });
 
-  it('shows the cgroup gauge and the OOM kill in the kernel view', async () => {
+  it('during the memory lab, shows the cgroup gauge and the OOM kill in the kernel view', async () => {
     const page = await openPage();
-    await page.click('.term[data-terminal="shell"]');
-    for (const cmd of [
-      'mkdir /sys/fs/cgroup/memory/demo && echo 20M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes',
-      'bash -c \'echo $$ > /sys/fs/cgroup/memory/demo/cgroup.procs; head -c 100M /dev/zero | tail > /dev/null\'',
-    ]) {
-      await page.keyboard.type(cmd);
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(600);
+    await page.waitForSelector('.lab-card[data-lab="cgroup-memory"]');
+    await page.click('.lab-card[data-lab="cgroup-memory"]');
+    for (const step of [1, 2, 3]) {
+      await page.waitForSelector(`.lab-step[data-step="${step}"]`);
+      if (await page.$('.lab-predict-opt:not([disabled])')) {
+        await page.click('.lab-predict-opt >> nth=1');
+        await page.waitForSelector('.lab-predict-explain');
+      }
+      const n = await page.locator(`.lab-step[data-step="${step}"] .lab-run`).count();
+      for (let i = 0; i < n; i++) {
+        const b = page.locator(`.lab-step[data-step="${step}"] .lab-run`).nth(i);
+        if ((await b.count()) === 0) break;
+        await b.click();
+        await page.waitForTimeout(900);
+      }
+      await page.waitForSelector(`.lab-step-item.lab-passed[data-step="${step}"]`, { timeout: 15_000 });
     }
     await page.waitForSelector('.kv-cgroup[data-path="/demo"]');
     await page.waitForSelector('.kv-event[data-kind="oom"]', { timeout: 10_000 });
     expect(await page.textContent('.kv-cgroup[data-path="/demo"]')).toMatch(/20 MiB/);
+    expect(await page.textContent('.kv-cgroup[data-path="/demo"]')).toMatch(/1 OOM kill/);
     expect(await page.textContent('.kv-events')).toMatch(/OOM kill in \/demo/);
     expect(await page.textContent('.kv-verdict')).toMatch(/Same kernel/);
     expect(await page.$$eval('.kv-ns td.kv-own', (els) => els.length)).toBeGreaterThan(0);
+    await page.evaluate(() => document.querySelector('.kv-col')!.scrollTo(0, 400));
     await screenshot(page, 'kernel-view');
     await page.close();
   });
