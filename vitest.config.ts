@@ -18,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-teardown.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -27,6 +28,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-teardown.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -36,6 +38,7 @@ export default defineConfig({
         test: {
           name: 'v2',
           include: ['tests/v2/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-teardown.ts'],
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
