@@ -168,11 +168,15 @@ export class Terminal {
       }
       return;
     }
-    for (let k = Math.min(EXIT_MARKER.length - 1, buf.length); k > 0; k--) {
-      if (buf.subarray(buf.length - k).equals(EXIT_MARKER.subarray(0, k))) {
-        this.carry = Buffer.from(buf.subarray(buf.length - k));
-        buf = buf.subarray(0, buf.length - k);
-        break;
+    // A marker split across reads can only start at an ESC near the end of this chunk.
+    const esc = buf.indexOf(0x1b, Math.max(0, buf.length - (EXIT_MARKER.length - 1)));
+    if (esc >= 0) {
+      for (let k = buf.length - esc; k > 0; k--) {
+        if (buf.subarray(buf.length - k).equals(EXIT_MARKER.subarray(0, k))) {
+          this.carry = Buffer.from(buf.subarray(buf.length - k));
+          buf = buf.subarray(0, buf.length - k);
+          break;
+        }
       }
     }
     this.onOutput(buf);
@@ -192,13 +196,18 @@ export class Terminal {
         setImmediate(() => this.flushNow());
       }
     }
-    if (this.enterPressed && this.opts.onActivity) {
-      clearTimeout(this.activityTimer);
-      this.activityTimer = setTimeout(() => {
-        this.enterPressed = false;
-        this.opts.onActivity?.();
-      }, ACTIVITY_QUIET_MS);
-    }
+    // One timer per command, not one per chunk: when it fires it re-arms until output went quiet.
+    if (this.enterPressed && this.opts.onActivity && !this.activityTimer) this.armActivity(ACTIVITY_QUIET_MS);
+  }
+
+  private armActivity(ms: number): void {
+    this.activityTimer = setTimeout(() => {
+      const quiet = Date.now() - this.lastDataAt;
+      if (quiet < ACTIVITY_QUIET_MS) return this.armActivity(ACTIVITY_QUIET_MS - quiet);
+      this.activityTimer = undefined;
+      this.enterPressed = false;
+      this.opts.onActivity?.();
+    }, ms);
   }
 
   private flushNow(): void {
@@ -254,6 +263,7 @@ export class Terminal {
     this.carry = EMPTY;
     this.flushNow();
     clearTimeout(this.activityTimer);
+    this.activityTimer = undefined;
     this.exitStatus = { code: signal ? null : code, signal: signal || null };
     this.sendStatus({ state: 'exited', ...this.exitStatus });
     this.opts.onExit?.(this.exitStatus.code, this.exitStatus.signal);

@@ -29,6 +29,28 @@ async function openPage(url = '/'): Promise<Page> {
   return page;
 }
 
+
+/** Answers each step's prediction and clicks its Run buttons, as a learner would, until it passes. */
+async function clickThroughStep(page: Page, step: number): Promise<void> {
+  await page.waitForSelector(`.lab-step[data-step="${step}"]`);
+  if (await page.$('.lab-predict-opt:not([disabled])')) {
+    await page.click('.lab-predict-opt >> nth=1');
+    await page.waitForSelector('.lab-predict-explain');
+  }
+  // The panel re-renders as checks pass, so find each button afresh, within this step only.
+  const n = await page.locator(`.lab-step[data-step="${step}"] .lab-run`).count();
+  for (let i = 0; i < n; i++) {
+    const b = page.locator(`.lab-step[data-step="${step}"] .lab-run`).nth(i);
+    if ((await b.count()) === 0) break; // the step passed and the panel moved on
+    await b.click();
+    await page.waitForTimeout(800);
+  }
+  await page.waitForSelector(`.lab-step-item.lab-passed[data-step="${step}"]`, { timeout: 15_000 }).catch(async (e) => {
+    await screenshot(page, `lab-stuck-step-${step}`);
+    throw new Error(`step ${step} never passed: ${(e as Error).message}\nshell:\n${(await termText(page)).trim().split('\n').slice(-12).join('\n')}`);
+  });
+}
+
 describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
   it('types a command like a person, resizes, pastes, and reloads into the same shell', async () => {
     const page = await openPage();
@@ -79,28 +101,7 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.click('.lab-card[data-lab="first-namespace"]');
     await page.waitForSelector('.lab-step[data-step="1"]');
     await screenshot(page, 'lab-start');
-    const runAll = async (step: number) => {
-      await page.waitForSelector(`.lab-step[data-step="${step}"]`);
-      if (await page.$('.lab-predict-opt:not([disabled])')) {
-        await page.click('.lab-predict-opt >> nth=1');
-        await page.waitForSelector('.lab-predict-explain');
-      }
-      // The panel re-renders as checks pass, so find each button afresh, within this step only.
-      const n = await page.locator(`.lab-step[data-step="${step}"] .lab-run`).count();
-      for (let i = 0; i < n; i++) {
-        const b = page.locator(`.lab-step[data-step="${step}"] .lab-run`).nth(i);
-        if ((await b.count()) === 0) break; // the step passed and the panel moved on
-        await b.click();
-        await page.waitForTimeout(800);
-      }
-    };
-    for (const step of [1, 2, 3]) {
-      await runAll(step);
-      await page.waitForSelector(`.lab-step-item.lab-passed[data-step="${step}"]`, { timeout: 15_000 }).catch(async (e) => {
-        await screenshot(page, `lab-stuck-step-${step}`);
-        throw new Error(`step ${step} never passed: ${(e as Error).message}\nshell:\n${(await termText(page)).trim().split('\n').slice(-12).join('\n')}`);
-      });
-    }
+    for (const step of [1, 2, 3]) await clickThroughStep(page, step);
     expect(await page.$$eval('.lab-step-item.lab-passed', (els) => els.length)).toBe(3);
     await page.waitForSelector('.lab-done');
     await screenshot(page, 'lab-done');
@@ -113,21 +114,7 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     const page = await openPage();
     await page.waitForSelector('.lab-card[data-lab="cgroup-memory"]');
     await page.click('.lab-card[data-lab="cgroup-memory"]');
-    for (const step of [1, 2, 3]) {
-      await page.waitForSelector(`.lab-step[data-step="${step}"]`);
-      if (await page.$('.lab-predict-opt:not([disabled])')) {
-        await page.click('.lab-predict-opt >> nth=1');
-        await page.waitForSelector('.lab-predict-explain');
-      }
-      const n = await page.locator(`.lab-step[data-step="${step}"] .lab-run`).count();
-      for (let i = 0; i < n; i++) {
-        const b = page.locator(`.lab-step[data-step="${step}"] .lab-run`).nth(i);
-        if ((await b.count()) === 0) break;
-        await b.click();
-        await page.waitForTimeout(900);
-      }
-      await page.waitForSelector(`.lab-step-item.lab-passed[data-step="${step}"]`, { timeout: 15_000 });
-    }
+    for (const step of [1, 2, 3]) await clickThroughStep(page, step);
     await page.waitForSelector('.kv-cgroup[data-path="/demo"]');
     await page.waitForSelector('.kv-event[data-kind="oom"]', { timeout: 10_000 });
     expect(await page.textContent('.kv-cgroup[data-path="/demo"]')).toMatch(/20 MiB/);
