@@ -1,5 +1,7 @@
 // Limits on the real kernel: a memory hog is OOM-killed inside its sandbox, a fork bomb stops at
 // pids.max, and the host and the other sandboxes keep answering.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../server/sandbox/spec.js';
 import { makeKit, newSandbox, sh, type Kit } from '../helpers/sandbox.js';
@@ -36,7 +38,9 @@ describe('sandbox limits', () => {
     const stats = await kit.driver.stats(victim.cgroup);
     expect(stats.pids.current).toBeLessThanOrEqual(64);
     expect(stats.pids.max).toBe(64);
-    expect((await bomb).stdout).toContain('bombed');
+    await bomb; // its own shell may fail to fork at the limit too; what matters is the kernel's count
+    const events = fs.readFileSync(path.join(victim.cgroup.dirs.pids, 'pids.events'), 'utf8');
+    expect(Number(/^max (\d+)/m.exec(events)![1])).toBeGreaterThan(0); // forks refused at pids.max
     // Ending the sandbox ends the bomb with it.
     await victim.destroy();
     expect((await kit.driver.listSessions()).includes(victim.cgroup.path)).toBe(false);
