@@ -3,6 +3,7 @@
 import { loadConfig, type Config } from '../config.js';
 import { createCgroupDriver } from '../sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../sandbox/index.js';
+import { removeEmptyParents } from '../sandbox/reaper.js';
 import { loadCatalog, type Lab } from './catalog.js';
 import { runCheck, runScript } from './checker.js';
 
@@ -70,6 +71,8 @@ export async function runLabTests(ids: string[], config: Config): Promise<LabRep
     }
     reports.push({ lab: lab.id, ok: steps.length === lab.steps.length && steps.every((s) => s.ok), steps });
   }
+  // Leave nothing behind, not even the empty `isoplay` parents (rmdir refuses them if not empty).
+  await removeEmptyParents(driver, config.prefix);
   return reports;
 }
 
