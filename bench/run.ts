@@ -265,11 +265,23 @@ async function benchSampler(): Promise<void> {
   await new Promise((r) => setTimeout(r, 5000));
   const withSamplers = await cpu();
   // Baseline: the same server and sessions with every sampler stopped.
+  // Worst case: every sandbox busy (a loop starting a new process 4 times a second), so no tick can
+  // skip the full pass (processes, namespaces, every cgroup file).
+  const loops = srv.app.routeContext.registry.list().map((s) => {
+    const cmd = s.sandbox!.enterCommand(['/bin/sh', '-c', 'while :; do sleep 0.25; done']);
+    return spawn(cmd.file, cmd.args, { env: cmd.env, stdio: 'ignore', detached: true });
+  });
+  await new Promise((r) => setTimeout(r, 2000));
+  const busySessions = await cpu();
+  for (const l of loops) l.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 2000));
+  // Baseline: the same server and sessions with every sampler stopped.
   for (const sm of srv.app.routeContext.samplers.values()) sm.stop();
   const without = await cpu();
   await srv.app.close();
-  rows.push(row(`server CPU with ${n} sessions, samplers on at 2 Hz (% of one core)`, withSamplers, '%', 'same server and sessions, samplers off', without));
-  rows.push(row(`kernel-view samplers alone, ${n} sessions (% of one core)`, withSamplers - without, '%', 'one core', 100, 'aim < 5%'));
+  rows.push(row(`server CPU with ${n} idle sessions, samplers on at 2 Hz (% of one core)`, withSamplers, '%', 'same server and sessions, samplers off', without));
+  rows.push(row(`kernel-view samplers alone, ${n} idle sessions (% of one core)`, withSamplers - without, '%', 'one core', 100, 'aim < 5%'));
+  rows.push(row(`server CPU with ${n} busy sessions (new process every 250 ms)`, busySessions, '%', 'idle sessions, samplers off', without));
 }
 
 async function main(): Promise<void> {

@@ -1,15 +1,16 @@
 // The kernel view's server side: one sampler per session (started and stopped with the session)
 // and a REST snapshot of the current messages.
 import type { FastifyInstance } from 'fastify';
-import { Sampler } from '../inspect/sampler.js';
+import { Sampler, SamplerScheduler } from '../inspect/sampler.js';
 import { type RouteContext, tokenOf } from './context.js';
 
 export async function inspectRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const samplers = ctx.samplers;
+  const scheduler = new SamplerScheduler(ctx.config.samplerHz);
   ctx.registry.addHooks({
     onSessionStart(s) {
       if (!ctx.driver || !s.sandbox) return;
-      const sampler = new Sampler(s, ctx.driver, ctx.config.samplerHz);
+      const sampler = new Sampler(s, ctx.driver, scheduler);
       samplers.set(s.id, sampler);
       void sampler.start().catch((err) => app.log.warn({ err, session: s.id }, 'kernel view sampler failed to start'));
     },

@@ -5,14 +5,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NAMESPACE_KINDS, type NamespaceKind, type ProcessInfo } from '../protocol/events.js';
 
+/** One pass over the lines of /proc/PID/status, keeping only the four fields the view shows. */
 export function parseStatus(text: string): { name: string; ppid: number; uid: number; nsPids: number[] } {
-  const field = (k: string) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(text)?.[1] ?? '';
-  return {
-    name: field('Name'),
-    ppid: Number(field('PPid')) || 0,
-    uid: Number(field('Uid').split(/\s+/)[0]) || 0,
-    nsPids: field('NSpid').split(/\s+/).filter(Boolean).map(Number),
-  };
+  let name = '';
+  let ppid = 0;
+  let uid = 0;
+  let nsPids: number[] = [];
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon);
+    const value = line.slice(colon + 1).trim();
+    if (key === 'Name') name = value;
+    else if (key === 'PPid') ppid = Number(value) || 0;
+    else if (key === 'Uid') uid = Number(value.split(/\s+/)[0]) || 0;
+    else if (key === 'NSpid') nsPids = value.split(/\s+/).filter(Boolean).map(Number);
+  }
+  return { name, ppid, uid, nsPids };
 }
 
 /** `pid:[4026531836]` -> 4026531836 */
@@ -30,22 +39,21 @@ export function uidInside(hostUid: number, uidMap: string): number {
   return 65534; // the overflow uid: unmapped
 }
 
-export async function readNamespaces(procRoot: string, pid: number | 'self'): Promise<Partial<Record<NamespaceKind, number>>> {
+export function readNamespaces(procRoot: string, pid: number | 'self'): Partial<Record<NamespaceKind, number>> {
   const out: Partial<Record<NamespaceKind, number>> = {};
-  await Promise.all(
-    NAMESPACE_KINDS.map(async (k) => {
-      try {
-        const ino = parseNsLink(fs.readlinkSync(path.join(procRoot, String(pid), 'ns', k)));
-        if (ino !== undefined) out[k] = ino;
-      } catch {
-        /* kernel without this namespace kind, or the process is gone */
-      }
-    }),
-  );
+  const dir = `${procRoot}/${pid}/ns/`;
+  for (const k of NAMESPACE_KINDS) {
+    try {
+      const ino = parseNsLink(fs.readlinkSync(dir + k));
+      if (ino !== undefined) out[k] = ino;
+    } catch {
+      /* kernel without this namespace kind, or the process is gone */
+    }
+  }
   return out;
 }
 
-export async function readProcess(procRoot: string, pid: number, uidMap: string): Promise<ProcessInfo | undefined> {
+export function readProcess(procRoot: string, pid: number, uidMap: string): ProcessInfo | undefined {
   try {
     const dir = path.join(procRoot, String(pid));
     const status = fs.readFileSync(path.join(dir, 'status'), 'utf8');
@@ -55,7 +63,7 @@ export async function readProcess(procRoot: string, pid: number, uidMap: string)
     } catch {
       /* a zombie has none */
     }
-    const ns = await readNamespaces(procRoot, pid);
+    const ns = readNamespaces(procRoot, pid);
     const st = parseStatus(status);
     return {
       hostPid: pid,
@@ -72,9 +80,9 @@ export async function readProcess(procRoot: string, pid: number, uidMap: string)
 }
 
 /** Every pid in a cgroup directory and its descendants. */
-export async function pidsInCgroup(dir: string): Promise<number[]> {
+export function pidsInCgroup(dir: string): number[] {
   const out: number[] = [];
-  async function walk(d: string): Promise<void> {
+  function walk(d: string): void {
     let entries: import('node:fs').Dirent[] = [];
     try {
       const procs = fs.readFileSync(path.join(d, 'cgroup.procs'), 'utf8');
@@ -83,8 +91,8 @@ export async function pidsInCgroup(dir: string): Promise<number[]> {
     } catch {
       return;
     }
-    await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => walk(path.join(d, e.name))));
+    for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
   }
-  await walk(dir);
+  walk(dir);
   return [...new Set(out)].sort((a, b) => a - b);
 }

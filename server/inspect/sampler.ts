@@ -11,7 +11,10 @@ import type { SessionInfo } from '../sessions/types.js';
 import { pidsInCgroup, readNamespaces, readProcess } from './procfs.js';
 
 const THROTTLE_EVENT_MIN_USEC = 100_000;
-const PROCESS_REFRESH_TICKS = 10;
+/** A full pass (processes, namespaces, every cgroup file) at least this often, in ticks, even when
+ * the session's CPU counter did not move. Anything that changes state in a sandbox uses CPU there,
+ * so this is only a safety net. */
+const PROCESS_REFRESH_TICKS = 20;
 const THROTTLE_EVENT_EVERY_MS = 5_000;
 
 export async function hostKernel(): Promise<KernelInfo> {
@@ -45,13 +48,52 @@ function cpuSignal(dirs: Record<string, string>): string | undefined {
   }
 }
 
-export class Sampler {
+/**
+ * One timer for every sampler of a server (100 sessions at 2 Hz are one callback per period, not
+ * 100 interval timers). Each sampler starts at a different tick phase, so the full passes of many
+ * sessions do not all fall in the same period.
+ */
+export class SamplerScheduler {
+  private readonly samplers = new Set<Pick<Sampler, 'tick'>>();
   private timer: NodeJS.Timeout | undefined;
+  private phase = 0;
+  readonly periodMs: number;
+
+  constructor(hz: number) {
+    this.periodMs = Math.max(50, Math.round(1000 / hz));
+  }
+
+  add(s: Pick<Sampler, 'tick'>): number {
+    this.samplers.add(s);
+    if (!this.timer) {
+      this.timer = setInterval(() => {
+        for (const sm of this.samplers) void sm.tick();
+      }, this.periodMs);
+      this.timer.unref();
+    }
+    return this.phase++;
+  }
+
+  remove(s: Pick<Sampler, 'tick'>): void {
+    this.samplers.delete(s);
+    if (this.samplers.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  get size(): number {
+    return this.samplers.size;
+  }
+}
+
+export class Sampler {
+  private readonly scheduler: SamplerScheduler;
   private readonly last = new Map<string, string>();
   private readonly oomSeen = new Map<string, number>();
   private readonly throttleSeen = new Map<string, { usec: number; at: number }>();
   private uidMap = '';
-  private hostNs: Awaited<ReturnType<typeof readNamespaces>> | undefined;
+  private hostNs: ReturnType<typeof readNamespaces> | undefined;
   private lastPids = '';
   private dirty = true;
   private ticks = 0;
@@ -59,15 +101,15 @@ export class Sampler {
   private offActivity: (() => void) | undefined;
   private running = false;
   private stopped = false;
-  /** Cumulative CPU time spent in ticks (benchmarks read it). */
-  busyMs = 0;
 
   constructor(
     private readonly session: SessionInfo,
     private readonly driver: CgroupDriver,
-    private readonly hz: number,
+    scheduler: SamplerScheduler | number,
     private readonly procRoot = '/proc',
-  ) {}
+  ) {
+    this.scheduler = typeof scheduler === 'number' ? new SamplerScheduler(scheduler) : scheduler;
+  }
 
   async start(): Promise<void> {
     const sb = this.session.sandbox;
@@ -80,14 +122,13 @@ export class Sampler {
     });
     await this.tick();
     if (this.stopped) return;
-    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.round(1000 / this.hz)));
-    this.timer.unref();
+    this.ticks = this.scheduler.add(this) % PROCESS_REFRESH_TICKS;
   }
 
   stop(): void {
     this.stopped = true;
     this.offActivity?.();
-    clearInterval(this.timer);
+    this.scheduler.remove(this);
   }
 
   private publishIfChanged(key: string, msg: ServerEventMessage, compare: unknown): void {
@@ -101,7 +142,6 @@ export class Sampler {
     const sb = this.session.sandbox;
     if (!sb || this.running || this.stopped) return;
     this.running = true;
-    const t0 = performance.now();
     try {
       const at = Date.now();
       // Nothing ran in the sandbox since the last tick (its CPU counter did not move): nothing
@@ -113,7 +153,7 @@ export class Sampler {
       this.lastSignal = signal;
       if (idle) return;
       const memDir = sb.cgroup.dirs.memory ?? sb.cgroup.dirs.unified ?? Object.values(sb.cgroup.dirs)[0];
-      const pids = await pidsInCgroup(memDir);
+      const pids = pidsInCgroup(memDir);
       // Processes and their namespaces change when something runs: re-read them when the set of
       // pids changes, after a command the learner ran, and every few seconds as a fallback.
       const key = pids.join(',');
@@ -121,9 +161,9 @@ export class Sampler {
         this.lastPids = key;
         this.dirty = false;
         // The server's own namespaces do not change: read them once.
-        this.hostNs ??= await readNamespaces(this.procRoot, 'self');
+        this.hostNs ??= readNamespaces(this.procRoot, 'self');
         const hostNs = this.hostNs;
-        const procs = await Promise.all(pids.map((p) => readProcess(this.procRoot, p, this.uidMap)));
+        const procs = pids.map((p) => readProcess(this.procRoot, p, this.uidMap));
         // The monitor (a host process without a pid inside) is not the learner's.
         const list = procs.filter((p): p is NonNullable<typeof p> => !!p && p.nsPids.length > 1);
         this.publishIfChanged('processes', { type: 'processes', at, hostNs, list }, list.map((p) => [p.hostPid, p.nsPids, p.comm, p.args, p.ns]));
@@ -151,7 +191,6 @@ export class Sampler {
       /* the sandbox is going away; the next tick or stop() settles it */
     } finally {
       this.running = false;
-      this.busyMs += performance.now() - t0;
     }
   }
 }
