@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian 12 / Ubuntu 24.04 host (run as root):
-# apt packages that are missing, npm dependencies, the native init helper and the web UI.
+# apt packages that are missing, npm dependencies, the native init helper, the VM lab's image and
+# the web UI.
 # Usage: scripts/setup.sh [--tests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 bash scripts/build-native.sh
+bash scripts/build-vm.sh
 if [ ! -f dist/web/index.html ] || [ -n "$(find web vite.config.ts server/protocol -newer dist/web/index.html -type f 2>/dev/null | head -1)" ]; then
   echo "isoplay setup: building the web UI"
   npx vite build --logLevel warn

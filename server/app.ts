@@ -16,7 +16,7 @@ import { socketRoutes } from './http/sockets.js';
 import type { RouteContext } from './http/context.js';
 import { labRoutes } from './http/labs.js';
 import { inspectRoutes } from './http/inspect.js';
-import { loadCatalog, type LabCatalog } from './labs/catalog.js';
+import { loadCatalog, vmUnavailable, type LabCatalog } from './labs/catalog.js';
 
 export interface AppDeps {
   driver?: DriverWithLayout;
@@ -41,7 +41,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     runtime ??= createSandboxFactory(config, driver);
   }
   const registry = new Registry(config, config.mode === 'sandbox' ? runtime : undefined, app.log);
-  const catalog = deps.catalog ?? (await loadCatalog(config.labsDir, { cgroupMode: driver?.mode ?? null }));
+  const catalog = deps.catalog ?? (await loadCatalog(config.labsDir, { cgroupMode: driver?.mode ?? null, vmMissing: vmUnavailable() }));
   const ctx: RouteContext = { config, registry, driver, samplers: new Map() };
 
   app.setErrorHandler((err, req, reply) => {

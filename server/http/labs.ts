@@ -45,7 +45,10 @@ export async function labRoutes(app: FastifyInstance, ctx: RouteContext, catalog
       if (!opts.lab) return;
       const lab = labOrThrow(opts.lab);
       if (!lab.available) throw new IsoplayError('ISOPLAY_ERR_LAB_UNAVAILABLE', { id: lab.id, reason: lab.reason ?? '' });
-      return { terminals: lab.manifest.terminals.map((t) => t.name) };
+      return {
+        terminals: lab.manifest.terminals.map((t) => t.name),
+        titles: Object.fromEntries(lab.manifest.terminals.filter((t) => t.title).map((t) => [t.name, t.title!])),
+      };
     },
     async onSessionStart(s) {
       if (!s.lab) return;

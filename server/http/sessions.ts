@@ -38,7 +38,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Pr
         id: s.id,
         token: s.token,
         learner: s.learner,
-        terminals: s.terminalNames.map((name) => ({ name })),
+        terminals: s.terminalNames.map((name) => ({ name, ...(s.terminalTitles[name] ? { title: s.terminalTitles[name] } : {}) })),
         mode: registry.mode,
         lab: s.lab,
       };

@@ -6,7 +6,7 @@ import fsSync from 'node:fs';
 import os from 'node:os';
 import type { CgroupDriver } from '../sandbox/cgroups/driver.js';
 import { runCommand } from '../sandbox/exec.js';
-import type { CgroupInfo, KernelInfo, ServerEventMessage } from '../protocol/events.js';
+import type { CgroupInfo, KernelInfo, ProcessInfo, ServerEventMessage, VmKernelInfo } from '../protocol/events.js';
 import type { SessionInfo } from '../sessions/types.js';
 import { pidsInCgroup, readNamespaces, readProcess } from './procfs.js';
 
@@ -16,6 +16,56 @@ const THROTTLE_EVENT_MIN_USEC = 100_000;
  * so this is only a safety net. */
 const PROCESS_REFRESH_TICKS = 20;
 const THROTTLE_EVENT_EVERY_MS = 5_000;
+/** While a VM runs whose guest has not reported its kernel yet, look again this often. */
+const VM_PROBE_EVERY_MS = 1_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * `isoplay-vm` gives each VM a second serial port that is a file in the sandbox,
+ * /run/isoplay-vm/vm-<launcher pid>.json, and the guest's init writes one JSON line there at boot
+ * (server/sandbox/vm/guest-init.sh). This script runs INSIDE the sandbox (never through
+ * /proc/PID/root, where a learner's symlink could point the server at a host file) and prints
+ * `<launcher pid> <json>` per VM.
+ */
+export const VM_PROBE_SCRIPT =
+  'for f in /run/isoplay-vm/vm-*.json; do [ -s "$f" ] || continue; p=${f##*/vm-}; printf "%s %s\\n" "${p%.json}" "$(head -c 600 "$f" | head -n 1)"; done';
+
+/** Parses VM_PROBE_SCRIPT's output; a line that is not a guest's report is skipped. */
+export function parseVmProbe(text: string): { launcherPid: number; info: KernelInfo & { memTotalKb?: number } }[] {
+  const out: { launcherPid: number; info: KernelInfo & { memTotalKb?: number } }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\d+) (\{.*\})\s*$/.exec(line);
+    if (!m) continue;
+    try {
+      const j = JSON.parse(m[2]) as Record<string, unknown>;
+      if (typeof j.release !== 'string' || j.release.length > 100 || typeof j.bootId !== 'string' || !UUID.test(j.bootId)) continue;
+      const uptime = Number(j.uptimeSec);
+      const mem = Number(j.memTotalKb);
+      out.push({
+        launcherPid: Number(m[1]),
+        info: { release: j.release, bootId: j.bootId, uptimeSec: Number.isFinite(uptime) ? uptime : 0, ...(Number.isFinite(mem) && mem > 0 ? { memTotalKb: mem } : {}) },
+      });
+    } catch {
+      /* half-written or not JSON: the next probe reads it again */
+    }
+  }
+  return out;
+}
+
+/** Pairs each guest report with its qemu process (a child of the launcher whose pid names the file). */
+export function matchVms(qemus: ProcessInfo[], all: ProcessInfo[], reports: ReturnType<typeof parseVmProbe>): VmKernelInfo[] {
+  const free = new Set(qemus);
+  const vms: VmKernelInfo[] = [];
+  for (const r of reports) {
+    const q =
+      [...free].find((p) => all.some((l) => l.hostPid === p.ppid && l.nsPids.slice(1).includes(r.launcherPid))) ??
+      (free.size === 1 && reports.length === 1 ? [...free][0] : undefined);
+    if (!q) continue;
+    free.delete(q);
+    vms.push({ ...r.info, bootSec: r.info.uptimeSec, hostPid: q.hostPid, accel: /-(accel|machine)\s+\S*kvm|-enable-kvm/.test(q.args) ? 'kvm' : 'tcg' });
+  }
+  return vms.sort((a, b) => a.hostPid - b.hostPid);
+}
 
 export async function hostKernel(): Promise<KernelInfo> {
   const [bootId, uptime] = await Promise.all([
@@ -98,6 +148,14 @@ export class Sampler {
   private dirty = true;
   private ticks = 0;
   private lastSignal: string | undefined;
+  private kernelBase: { host: KernelInfo; sandbox: KernelInfo; at: number } | undefined;
+  /** When each VM (by boot id) was first seen, to keep its uptime current. */
+  private readonly vmSeenAt = new Map<string, number>();
+  private procList: ProcessInfo[] = [];
+  private vms: VmKernelInfo[] = [];
+  private vmKey = '';
+  private probingVms = false;
+  private lastVmProbeAt = 0;
   private offActivity: (() => void) | undefined;
   private running = false;
   private stopped = false;
@@ -116,7 +174,10 @@ export class Sampler {
     if (!sb) return;
     this.uidMap = await fs.readFile(`${this.procRoot}/${sb.initPid}/uid_map`, 'utf8').catch(() => '');
     const [host, sandbox] = await Promise.all([hostKernel(), sandboxKernel(this.session)]);
-    if (sandbox) this.session.bus.publish({ type: 'kernel', at: Date.now(), host, sandbox });
+    if (sandbox) {
+      this.kernelBase = { host, sandbox, at: Date.now() };
+      this.publishKernel();
+    }
     this.offActivity = this.session.onActivity?.(() => {
       this.dirty = true;
     });
@@ -129,6 +190,58 @@ export class Sampler {
     this.stopped = true;
     this.offActivity?.();
     this.scheduler.remove(this);
+  }
+
+  private publishKernel(): void {
+    const base = this.kernelBase;
+    if (!base) return;
+    const at = Date.now();
+    const since = (t: number) => (at - t) / 1000;
+    const msg: ServerEventMessage = {
+      type: 'kernel',
+      at,
+      host: { ...base.host, uptimeSec: Math.floor(base.host.uptimeSec + since(base.at)) },
+      sandbox: { ...base.sandbox, uptimeSec: Math.floor(base.sandbox.uptimeSec + since(base.at)) },
+      ...(this.vms.length
+        ? { vms: this.vms.map((v) => ({ ...v, uptimeSec: Math.round((v.bootSec + since(this.vmSeenAt.get(v.bootId) ?? at)) * 10) / 10 })) }
+        : {}),
+    };
+    this.publishIfChanged('kernel', msg, this.vms.map((v) => [v.bootId, v.hostPid]));
+  }
+
+  /** A qemu process in the sandbox: ask the guest's report (from inside) until every VM has one. */
+  private watchVms(): void {
+    const qemus = this.procList.filter((p) => p.comm.startsWith('qemu-system'));
+    const key = qemus.map((q) => q.hostPid).join(',');
+    if (!qemus.length) {
+      if (this.vms.length || this.vmKey) {
+        this.vms = [];
+        this.vmKey = '';
+        this.publishKernel();
+      }
+      return;
+    }
+    if (key === this.vmKey || this.probingVms || Date.now() - this.lastVmProbeAt < VM_PROBE_EVERY_MS) return;
+    const sb = this.session.sandbox;
+    if (!sb) return;
+    this.probingVms = true;
+    this.lastVmProbeAt = Date.now();
+    const all = this.procList;
+    const cmd = sb.enterCommand(['/bin/sh', '-c', VM_PROBE_SCRIPT]);
+    void runCommand(cmd.file, cmd.args, { timeoutMs: 5000, reject: false })
+      .then((r) => {
+        if (this.stopped) return;
+        const vms = matchVms(qemus, all, parseVmProbe(r.stdout));
+        const fresh = vms.some((v) => !this.vms.some((o) => o.bootId === v.bootId));
+        for (const v of vms) if (!this.vmSeenAt.has(v.bootId)) this.vmSeenAt.set(v.bootId, Date.now());
+        this.vms = vms;
+        // Done when every qemu has its guest's report; until then, probe again next second.
+        if (vms.length === qemus.length) this.vmKey = key;
+        this.publishKernel();
+        // A guest that just finished booting is a change without a command: let lab checks run.
+        if (fresh) this.session.notifyActivity?.();
+      })
+      .finally(() => (this.probingVms = false));
   }
 
   private publishIfChanged(key: string, msg: ServerEventMessage, compare: unknown): void {
@@ -166,8 +279,11 @@ export class Sampler {
         const procs = pids.map((p) => readProcess(this.procRoot, p, this.uidMap));
         // The monitor (a host process without a pid inside) is not the learner's.
         const list = procs.filter((p): p is NonNullable<typeof p> => !!p && p.nsPids.length > 1);
+        this.procList = list;
         this.publishIfChanged('processes', { type: 'processes', at, hostNs, list }, list.map((p) => [p.hostPid, p.nsPids, p.comm, p.args, p.ns]));
       }
+
+      this.watchVms();
 
       const children = await this.driver.listChildren(sb.cgroup);
       const cgroups: CgroupInfo[] = await Promise.all(

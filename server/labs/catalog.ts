@@ -7,10 +7,22 @@ import YAML from 'yaml';
 import { IsoplayError } from '../errors.js';
 import { LabSchema, type LabManifest } from './schema.js';
 import { parseBlocks } from './markdown.js';
+import { PROJECT_TOOLS_DIR } from '../sandbox/rootfs/etc-files.js';
 
 export interface HostFacts {
   cgroupMode: 'v1' | 'v2' | null;
   kvm?: boolean;
+  /** Why `isoplay-vm` cannot run here, or undefined when it can (see vmUnavailable). */
+  vmMissing?: string;
+}
+
+/** Why a VM cannot boot in a sandbox on this host, or undefined when it can. */
+export function vmUnavailable(toolsDir = PROJECT_TOOLS_DIR): string | undefined {
+  if (!fs.existsSync('/usr/bin/qemu-system-x86_64')) return 'needs qemu-system-x86 on the host (apt-get install qemu-system-x86)';
+  for (const f of ['vm/vmlinuz', 'vm/initramfs.cpio.gz', 'bin/isoplay-vm']) {
+    if (!fs.existsSync(path.join(toolsDir, f))) return `needs the VM image: run scripts/build-vm.sh (${f} is missing)`;
+  }
+  return undefined;
 }
 
 export interface LoadedStep {
@@ -98,6 +110,8 @@ export function loadLab(dir: string, facts: HostFacts): Lab {
     reason = `needs cgroup ${m.requires.cgroup}; this host uses ${facts.cgroupMode ?? 'no cgroups (host mode)'}`;
   } else if (m.requires.kvm && !facts.kvm) {
     reason = 'needs hardware KVM, which this host lacks';
+  } else if (m.requires.vm && facts.vmMissing) {
+    reason = facts.vmMissing;
   } else if (facts.cgroupMode === null) {
     reason = 'needs sandbox mode (the server runs in host mode)';
   }

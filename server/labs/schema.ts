@@ -32,8 +32,10 @@ export const LabSchema = z.strictObject({
       userns: z.boolean().default(true),
       cgroup: z.enum(['v1', 'v2', 'any']).default('any'),
       kvm: z.boolean().default(false),
+      /** The lab boots `isoplay-vm` (qemu and the VM image that scripts/build-vm.sh builds). */
+      vm: z.boolean().default(false),
     })
-    .default({ userns: true, cgroup: 'any', kvm: false }),
+    .default({ userns: true, cgroup: 'any', kvm: false, vm: false }),
   terminals: z
     .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/), title: z.string().optional() }))
     .min(1)

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createCgroupDriver } from '../sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../sandbox/index.js';
 import { removeEmptyParents } from '../sandbox/reaper.js';
-import { loadCatalog, type Lab } from './catalog.js';
+import { loadCatalog, vmUnavailable, type Lab } from './catalog.js';
 import { runCheck, runScript } from './checker.js';
 
 export interface StepReport {
@@ -24,7 +24,7 @@ export interface LabReport {
 export async function runLabTests(ids: string[], config: Config): Promise<LabReport[]> {
   const driver = await createCgroupDriver(config);
   const factory = createSandboxFactory(config, driver);
-  const catalog = await loadCatalog(config.labsDir, { cgroupMode: driver.mode });
+  const catalog = await loadCatalog(config.labsDir, { cgroupMode: driver.mode, vmMissing: vmUnavailable() });
   const labs: Lab[] = ids.length ? ids.map((id) => {
     const l = catalog.get(id);
     if (!l) throw new Error(`no lab named ${id} in ${config.labsDir}`);

@@ -17,7 +17,7 @@ export interface CreateSessionResponse {
   id: string;
   token: string;
   learner: string;
-  terminals: { name: string }[];
+  terminals: { name: string; title?: string }[];
   mode: 'sandbox' | 'host';
   lab?: string;
 }

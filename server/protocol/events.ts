@@ -7,6 +7,7 @@ export type NamespaceKind = (typeof NAMESPACE_KINDS)[number];
 export interface KernelInfo {
   release: string;
   bootId: string;
+  /** Uptime when the message was sent (`at`); a page adds the time since `at` to show it live. */
   uptimeSec: number;
 }
 
@@ -15,8 +16,22 @@ export interface KernelMessage {
   at: number;
   host: KernelInfo;
   sandbox: KernelInfo;
-  /** Present when a lab runs a VM beside the sandbox: a kernel of its own. */
-  vm?: KernelInfo & { accel: string };
+  /**
+   * Virtual machines running inside the sandbox (`isoplay-vm`, the containers-vs-VM lab), each with
+   * a kernel of its own, as its guest reported it at boot. Absent or empty when none runs.
+   */
+  vms?: VmKernelInfo[];
+}
+
+export interface VmKernelInfo extends KernelInfo {
+  /** Host PID of the qemu process that runs it. */
+  hostPid: number;
+  /** `tcg` (emulated CPU) or `kvm` (hardware virtualization), from qemu's own command line. */
+  accel: string;
+  /** MemTotal inside the guest, in KiB. */
+  memTotalKb?: number;
+  /** The guest's uptime when its init first ran: how long its kernel took to boot. */
+  bootSec: number;
 }
 
 export interface ProcessInfo {

@@ -63,6 +63,8 @@ export class Session implements SessionInfo {
   readonly createdAt = Date.now();
   readonly bus = new MemoryEventBus();
   terminalNames: string[] = ['shell'];
+  /** What the page labels each terminal's tab with (a lab's `terminals[].title`). */
+  terminalTitles: Record<string, string> = {};
   state: State = 'creating';
   readonly terminals = new Map<string, Terminal>();
   private readonly sockets = new Set<TerminalClient>();
@@ -83,6 +85,16 @@ export class Session implements SessionInfo {
     return () => void this.activity.delete(fn);
   }
 
+  notifyActivity(): void {
+    for (const fn of this.activity) {
+      try {
+        fn();
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
+
   /** The terminal by name, started on first use (and started again after its shell exited). */
   terminal(name: string): Terminal | undefined {
     if (!this.terminalNames.includes(name)) return undefined;
@@ -101,15 +113,7 @@ export class Session implements SessionInfo {
       scrollbackBytes: this.config.scrollbackBytes,
       highWaterBytes: this.config.flowHighWaterBytes,
       lowWaterBytes: this.config.flowLowWaterBytes,
-      onActivity: () => {
-        for (const fn of this.activity) {
-          try {
-            fn();
-          } catch {
-            /* a listener's failure is its own */
-          }
-        }
-      },
+      onActivity: () => this.notifyActivity(),
       onExit: (code) => this.bus.publish({ type: 'event', at: Date.now(), kind: 'exit', terminal: name, code }),
     });
     this.terminals.set(name, t);
@@ -262,9 +266,11 @@ export class Registry implements SessionRegistry {
   async create(opts: CreateSessionOptions): Promise<Session> {
     if (this.closed) throw new IsoplayError('ISOPLAY_ERR_CAPACITY', { max: this.config.maxSessions });
     let terminals: string[] | undefined;
+    let titles: Record<string, string> = {};
     for (const h of this.hooks) {
       const r = await h.beforeCreate?.(opts);
       if (r && r.terminals) terminals = r.terminals;
+      if (r && r.titles) titles = r.titles;
     }
     let s = this.pool.shift();
     if (!s) {
@@ -282,6 +288,7 @@ export class Registry implements SessionRegistry {
     s.lab = opts.lab;
     s.resetStep = opts.resetStep;
     s.terminalNames = terminals?.length ? terminals : ['shell'];
+    s.terminalTitles = titles;
     for (const [name, t] of s.terminals) if (!s.terminalNames.includes(name)) t.kill('SIGKILL');
     this.sessions.set(s.id, s);
     s.armGrace(); // a session nobody ever attaches to ends too

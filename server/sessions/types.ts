@@ -23,6 +23,8 @@ export interface SessionInfo {
   readonly terminalNames: string[];
   /** Fires after each command the learner runs (debounced): the lab checker listens. */
   onActivity(fn: () => void): () => void;
+  /** Something changed in the sandbox without a command (a VM finished booting): wakes the same listeners. */
+  notifyActivity?(): void;
   /** Writes bytes into a terminal as if typed (exec blocks of the lab panel). */
   typeInto(terminal: string, data: string): boolean;
 }
@@ -37,7 +39,7 @@ export interface CreateSessionOptions {
 /** Other parts (labs, inspect) hook into the session lifecycle; hooks never throw into the registry. */
 export interface SessionHooks {
   /** Before a session is made for `lab`: may refuse (throw IsoplayError, e.g. 404 lab) or name its terminals. */
-  beforeCreate?(opts: CreateSessionOptions): Promise<{ terminals?: string[] } | void>;
+  beforeCreate?(opts: CreateSessionOptions): Promise<{ terminals?: string[]; titles?: Record<string, string> } | void>;
   /** After the sandbox is ready and before the POST answers (lab setup.sh, replaying solves). */
   onSessionStart?(s: SessionInfo): Promise<void> | void;
   /** Before the sandbox is destroyed. */

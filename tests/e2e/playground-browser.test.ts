@@ -3,9 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
+import { vmUnavailable } from '../../server/labs/catalog.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const vmMissing = vmUnavailable();
 let srv: TestServer;
 let browser: Browser;
 
@@ -31,7 +33,7 @@ async function openPage(url = '/'): Promise<Page> {
 
 
 /** Answers each step's prediction and clicks its Run buttons, as a learner would, until it passes. */
-async function clickThroughStep(page: Page, step: number): Promise<void> {
+async function clickThroughStep(page: Page, step: number, passMs = 15_000): Promise<void> {
   await page.waitForSelector(`.lab-step[data-step="${step}"]`);
   if (await page.$('.lab-predict-opt:not([disabled])')) {
     await page.click('.lab-predict-opt >> nth=1');
@@ -45,7 +47,7 @@ async function clickThroughStep(page: Page, step: number): Promise<void> {
     await b.click();
     await page.waitForTimeout(800);
   }
-  await page.waitForSelector(`.lab-step-item.lab-passed[data-step="${step}"]`, { timeout: 15_000 }).catch(async (e) => {
+  await page.waitForSelector(`.lab-step-item.lab-passed[data-step="${step}"]`, { timeout: passMs }).catch(async (e) => {
     await screenshot(page, `lab-stuck-step-${step}`);
     throw new Error(`step ${step} never passed: ${(e as Error).message}\nshell:\n${(await termText(page)).trim().split('\n').slice(-12).join('\n')}`);
   });
@@ -125,6 +127,70 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.evaluate(() => document.querySelector('.kv-col')!.scrollTo(0, 400));
     await screenshot(page, 'kernel-view');
     await page.close();
+  });
+
+  it.skipIf(!!vmMissing)(`boots a VM in the containers-vs-VMs lab, copies its boot id across terminals with the mouse and the clipboard, and the kernel view shows two kernels${vmMissing ? ` (skipped: ${vmMissing})` : ''}`, async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.base });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(srv.base + '/');
+    await waitForTerm(page, /root@sandbox/);
+    await page.click('.lab-card[data-lab="containers-vs-vms"]');
+    await page.waitForSelector('#term-tabs .tab[data-terminal="vm"]');
+    expect(await page.textContent('#term-tabs')).toMatch(/VM console.*Container/);
+
+    // Step 1: boot it. The check passes when the guest reports (the sampler wakes the lab's check).
+    await clickThroughStep(page, 1, 120_000);
+    await page.waitForSelector('.kv-vm');
+    const vmBoot = (await page.getAttribute('.kv-vm td:nth-of-type(2)', 'title'))!;
+    const hostBoot = (await page.getAttribute('.kv-kernel tbody tr:first-child td:nth-of-type(2)', 'title'))!;
+    expect(vmBoot).toMatch(/^[0-9a-f-]{36}$/);
+    expect(vmBoot).not.toBe(hostBoot);
+    expect(await page.textContent('.kv-vm')).toMatch(/TCG|KVM/);
+    expect(await page.textContent('.kv-vmverdict')).toMatch(/kernel of its own/);
+    await waitForTerm(page, /root@vm/, 'vm', 30_000);
+
+    // Step 2: ask both kernels (the Run buttons), then copy the VM's boot id with a double click and
+    // Ctrl+Shift+C, and paste it into the container's terminal with Ctrl+Shift+V.
+    await page.waitForSelector('.lab-step[data-step="2"]');
+    if (await page.$('.lab-predict-opt:not([disabled])')) await page.click('.lab-predict-opt >> nth=0');
+    for (let i = 0; i < 2; i++) {
+      await page.locator('.lab-step[data-step="2"] .lab-run').nth(i).click();
+      await page.waitForTimeout(1500);
+    }
+    await page.click('#term-tabs .tab[data-terminal="vm"]');
+    await waitForTerm(page, new RegExp(`^${vmBoot}$`, 'm'), 'vm', 20_000);
+    const cell = await page.evaluate((boot) => {
+      const t = window.__isoplay.terminals.vm;
+      const b = t.buffer.active;
+      for (let i = b.length - 1; i >= 0; i--) {
+        if (b.getLine(i)!.translateToString(true) === boot) return { row: i - b.viewportY, rows: t.rows, cols: t.cols };
+      }
+      return undefined;
+    }, vmBoot);
+    expect(cell).toBeDefined();
+    const box = (await page.locator('.term[data-terminal="vm"] .xterm-screen').boundingBox())!;
+    await page.mouse.dblclick(box.x + (10.5 * box.width) / cell!.cols, box.y + ((cell!.row + 0.5) * box.height) / cell!.rows);
+    await page.keyboard.press('Control+Shift+C');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(vmBoot);
+    await page.click('#term-tabs .tab[data-terminal="shell"]');
+    await page.keyboard.type('echo ');
+    await page.keyboard.press('Control+Shift+V');
+    await page.keyboard.type(' > /root/vm-boot-id; cat /root/vm-boot-id');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, new RegExp(`^${vmBoot}$`, 'm'), 'shell');
+    await page.waitForSelector('.lab-step-item.lab-passed[data-step="2"]', { timeout: 15_000 });
+    await page.evaluate(() => document.querySelector('.kv-col')!.scrollTo(0, 0));
+    await screenshot(page, 'vm-lab-two-kernels');
+
+    // Steps 3 and 4: a container beside the VM, then poweroff; the VM row leaves the kernel view.
+    await clickThroughStep(page, 3);
+    await clickThroughStep(page, 4, 30_000);
+    await page.waitForSelector('.kv-vm', { state: 'detached', timeout: 15_000 });
+    await page.waitForSelector('.lab-done');
+    expect(await termText(page, 'vm')).toMatch(/the VM ran for \d+ s and is gone/);
+    await context.close();
   });
 
   it('shows a clear message when the playground is full', async () => {

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog, loadLab } from '../../server/labs/catalog.js';
+import { loadCatalog, loadLab, vmUnavailable } from '../../server/labs/catalog.js';
 import { parseBlocks } from '../../server/labs/markdown.js';
 import { PROJECT_ROOT } from '../../server/config.js';
 import type { IsoplayError } from '../../server/errors.js';
@@ -45,7 +47,7 @@ describe('lab schema', () => {
 
   it('loads every real lab in labs/', async () => {
     const cat = await loadCatalog(path.join(PROJECT_ROOT, 'labs'), facts);
-    expect([...cat.labs.keys()]).toEqual(expect.arrayContaining(['first-namespace', 'cgroup-memory']));
+    expect([...cat.labs.keys()]).toEqual(expect.arrayContaining(['first-namespace', 'cgroup-memory', 'containers-vs-vms']));
     for (const lab of cat.labs.values()) expect(lab.steps.length).toBeGreaterThan(0);
   });
 
@@ -55,6 +57,19 @@ describe('lab schema', () => {
     expect(lab.available).toBe(false);
     expect(lab.reason).toMatch(/needs cgroup v1/);
     expect(cat.get('first-namespace')!.available).toBe(true);
+  });
+
+  it('lists the VM lab as unavailable with the reason when the host cannot boot a VM', async () => {
+    const cat = await loadCatalog(path.join(PROJECT_ROOT, 'labs'), { cgroupMode: 'v1', vmMissing: 'needs qemu-system-x86 on the host' });
+    expect(cat.get('containers-vs-vms')).toMatchObject({ available: false, reason: 'needs qemu-system-x86 on the host' });
+    expect(cat.get('first-namespace')!.available).toBe(true);
+    const ok = await loadCatalog(path.join(PROJECT_ROOT, 'labs'), { cgroupMode: 'v1' });
+    expect(ok.get('containers-vs-vms')!.available).toBe(true);
+  });
+
+  it('vmUnavailable names what is missing', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-novm-'));
+    expect(vmUnavailable(empty)).toMatch(fs.existsSync('/usr/bin/qemu-system-x86_64') ? /needs the VM image: run scripts\/build-vm.sh \(vm\/vmlinuz is missing\)/ : /qemu-system-x86/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROJECT_TOOLS_DIR } from '../../server/sandbox/rootfs/etc-files.js';
 import { buildCreateArgs, buildEnterArgs, cgroupMounts, type HostFacts } from '../../server/sandbox/namespaces/args.js';
 import type { SandboxSpec } from '../../server/sandbox/spec.js';
 import type { CgroupHandle } from '../../server/sandbox/cgroups/driver.js';
@@ -42,6 +43,13 @@ describe('sandbox argument builder', () => {
     expect(values(args, '--uid-count')).toEqual(['65536']);
     expect(values(args, '--hostname')).toEqual(['sandbox']);
     expect(values(args, '--rootfs-bytes')).toEqual([String(64 << 20)]);
+  });
+
+  it('binds the project tools (isoplay-vm and its image) read-only at /opt/isoplay, the rest at their own paths', () => {
+    const binds = values(buildCreateArgs(spec, v1Handle, hybrid), '--ro-bind');
+    expect(binds).toContain('/etc/alternatives');
+    expect(binds.filter((b) => b.endsWith(':/opt/isoplay'))).toEqual([`${PROJECT_TOOLS_DIR}:/opt/isoplay`]);
+    expect(PROJECT_TOOLS_DIR).toMatch(/\/build\/vm$/);
   });
 
   it('joins the session in every hierarchy before clone (v1/hybrid) and stays there', () => {

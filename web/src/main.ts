@@ -75,7 +75,7 @@ function mountTerminals(s: CreateSessionResponse): void {
   const box = $('terminals');
   tabs.replaceChildren();
   box.replaceChildren();
-  s.terminals.forEach(({ name }, i) => {
+  s.terminals.forEach(({ name, title }, i) => {
     const el = document.createElement('div');
     el.className = 'term';
     el.dataset.terminal = name;
@@ -83,7 +83,8 @@ function mountTerminals(s: CreateSessionResponse): void {
     box.append(el);
     const tab = document.createElement('button');
     tab.className = 'tab';
-    tab.textContent = name;
+    tab.textContent = title ?? name;
+    tab.dataset.terminal = name;
     tab.setAttribute('aria-selected', String(i === 0));
     tab.onclick = () => selectTab(name);
     tabs.append(tab);
@@ -115,7 +116,7 @@ function selectTab(name: string): TermView | undefined {
     v.el.hidden = !on;
     if (on) found = v;
   }
-  for (const t of document.querySelectorAll<HTMLButtonElement>('#term-tabs .tab')) t.setAttribute('aria-selected', String(t.textContent === name));
+  for (const t of document.querySelectorAll<HTMLButtonElement>('#term-tabs .tab')) t.setAttribute('aria-selected', String(t.dataset.terminal === name));
   found?.refit();
   found?.focus();
   return found;

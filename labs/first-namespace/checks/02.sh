@@ -1,5 +1,5 @@
-# Looks for a process whose UTS namespace differs from PID 1's and whose hostname differs too.
-init=$(readlink /proc/1/ns/uts)
+# Looks for a process whose UTS namespace differs from the sandbox's (this check runs in it) and whose hostname differs too.
+init=$(readlink /proc/self/ns/uts)
 mine=$(hostname)
 for p in /proc/[0-9]*; do
   pid=${p#/proc/}

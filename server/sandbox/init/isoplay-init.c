@@ -11,7 +11,7 @@
  *                                   and its cgroup namespace is rooted there)
  *       [--init-procs FILE]         after clone, the child is moved here (v2: the session's init leaf)
  *       [--return-procs FILE]...    after clone, this monitor moves itself back (out of the session)
- *       [--ro-bind PATH]...         host path bound read-only at the same path inside
+ *       [--ro-bind PATH|SRC:DEST]...  host path bound read-only at the same path inside (or at DEST)
  *       [--file PATH=CONTENT]...    a file written inside the new root
  *       [--cgroup-mount TYPE:OPTIONS:NAME]...  mounted at /sys/fs/cgroup/NAME ("." = /sys/fs/cgroup itself)
  *     prints "ready <host pid of the sandbox's PID 1>" once the sandbox is set up, then stays as its
@@ -174,14 +174,19 @@ static void bind_dev(const char *name) {
   do_mount(src, dst, NULL, MS_BIND, NULL);
 }
 
-static void ro_bind(const char *path) {
-  char dst[4096];
+static void ro_bind(const char *spec) {
+  /* PATH (same path inside) or SRC:DEST */
+  char path[4096], inside[4096], dst[4200];
   struct stat st;
+  snprintf(path, sizeof path, "%s", spec);
+  char *colon = strchr(path, ':');
+  if (colon) { *colon = 0; snprintf(inside, sizeof inside, "%s", colon + 1); }
+  else snprintf(inside, sizeof inside, "%s", path);
   if (stat(path, &st) < 0) return; /* optional: the host may not have it */
-  snprintf(dst, sizeof dst, ROOT "%s", path);
+  snprintf(dst, sizeof dst, ROOT "%s", inside);
   if (S_ISDIR(st.st_mode)) mkdir_p(dst, 0755);
   else {
-    char parent[4096];
+    char parent[4200];
     snprintf(parent, sizeof parent, "%s", dst);
     char *slash = strrchr(parent, '/');
     if (slash) { *slash = 0; mkdir_p(parent, 0755); }
@@ -471,7 +476,7 @@ static int enter_main(struct opts *o) {
 
   char *envp[MAX_LIST + 8];
   int ne = 0;
-  envp[ne++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  envp[ne++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/isoplay/bin";
   envp[ne++] = "HOME=/root";
   envp[ne++] = "USER=root";
   envp[ne++] = "LOGNAME=root";

@@ -4,7 +4,7 @@ import type { SandboxSpec } from '../spec.js';
 import type { CgroupHandle } from '../cgroups/driver.js';
 import type { CgroupHierarchy } from '../cgroups/detect.js';
 import { hierarchyName } from '../cgroups/detect.js';
-import { RO_BINDS, etcFiles } from '../rootfs/etc-files.js';
+import { PROJECT_TOOLS_DIR, PROJECT_TOOLS_INSIDE, RO_BINDS, etcFiles } from '../rootfs/etc-files.js';
 
 export interface HostFacts {
   mode: 'v1' | 'v2';
@@ -35,6 +35,7 @@ export function buildCreateArgs(spec: SandboxSpec, cgroup: CgroupHandle, facts: 
     for (const f of cgroup.leafProcsFiles) args.push('--init-procs', f, '--return-procs', f);
   }
   for (const p of RO_BINDS) args.push('--ro-bind', p);
+  args.push('--ro-bind', `${PROJECT_TOOLS_DIR}:${PROJECT_TOOLS_INSIDE}`);
   for (const [p, content] of Object.entries(etcFiles(spec.hostname))) args.push('--file', `${p}=${content}`);
   for (const m of cgroupMounts(facts)) args.push('--cgroup-mount', m);
   return args;

@@ -1,6 +1,8 @@
 // The curated /etc of every sandbox: just enough for bash, ps, ip and the cgroup tools, plus a
 // friendly prompt and a first hint for a learner who has never typed `unshare`.
 
+import { fileURLToPath } from 'node:url';
+
 /** Host paths bound read-only at the same path inside (skipped where the host lacks them). */
 export const RO_BINDS = [
   '/etc/alternatives', // Debian's /usr/bin/awk, editor, pager ... point through here
@@ -17,6 +19,11 @@ export const RO_BINDS = [
   '/etc/protocols',
 ] as const;
 
+/** The project's own read-only tools inside every sandbox (`isoplay-vm` and its VM image), built by
+ * scripts/build-vm.sh; skipped when the set-up did not build them. */
+export const PROJECT_TOOLS_DIR = fileURLToPath(new URL('../../../build/vm', import.meta.url));
+export const PROJECT_TOOLS_INSIDE = '/opt/isoplay';
+
 export function etcFiles(hostname: string): Record<string, string> {
   return {
     '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
@@ -26,7 +33,7 @@ export function etcFiles(hostname: string): Record<string, string> {
     '/etc/nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files\n',
     '/etc/resolv.conf': '# This sandbox has no route out: its network namespace holds only lo.\n',
     '/etc/profile': [
-      'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/isoplay/bin',
       '[ -n "$BASH_VERSION" ] && [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc',
       '',
     ].join('\n'),

@@ -28,7 +28,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   const title = document.createElement('h2');
   title.className = 'kv-title';
   title.textContent = 'Kernel view';
-  const kernel = section('One kernel', 'Every sandbox runs on the host\'s own kernel: same release, same boot id. A VM would show a kernel of its own.');
+  const kernel = section('One kernel', 'Every sandbox runs on the host\'s own kernel: same release, same boot id. A VM (try the containers-vs-VMs lab) boots a kernel of its own.');
   const ns = section('Namespaces', 'Each process\'s namespaces, by inode. <b class="kv-host">host</b> = shared with the host; <b class="kv-own">own</b> = the sandbox\'s own; <b class="kv-nested">new</b> = one you created inside the sandbox.');
   const procs = section('Processes', 'The same process has two PIDs: one inside the sandbox, one on the host. Root inside is an unprivileged user outside.');
   const cg = section('cgroups', 'Live usage against the limits of your sandbox and of every cgroup you create under /sys/fs/cgroup.');
@@ -40,14 +40,42 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   const charts = new Map<string, { plot: uPlot; data: number[][]; el: HTMLElement }>();
   let hostNs: Partial<Record<NamespaceKind, number>> = {};
 
+  let lastKernel: KernelMessage | undefined;
+  const fmtUptime = (sec: number) => {
+    const s = Math.max(0, Math.floor(sec));
+    if (s < 120) return `${s} s`;
+    const h = Math.floor(s / 3600);
+    const min = Math.floor((s % 3600) / 60);
+    return h ? `${h} h ${min} min` : `${min} min`;
+  };
   function renderKernel(m: KernelMessage): void {
+    lastKernel = m;
     const same = m.host.release === m.sandbox.release && m.host.bootId === m.sandbox.bootId;
-    const row = (label: string, k: { release: string; bootId: string; uptimeSec: number }, cls = '') =>
-      `<tr class="${cls}"><th>${label}</th><td class="kv-mono">${esc(k.release)}</td><td class="kv-mono" title="${esc(k.bootId)}">${esc(k.bootId.slice(0, 8))}…</td><td>${Math.floor(k.uptimeSec / 60)} min</td></tr>`;
-    kernel.body.innerHTML = `<table class="kv-table"><thead><tr><th></th><th>release</th><th>boot id</th><th>uptime</th></tr></thead><tbody>
-      ${row('host', m.host)}${row('sandbox', m.sandbox)}${m.vm ? row(`VM (${esc(m.vm.accel)})`, m.vm, 'kv-vm') : ''}</tbody></table>
-      <div class="kv-verdict ${same ? 'kv-same' : ''}">${same ? '✓ Same kernel: the sandbox is not a VM.' : 'Different kernels'}</div>`;
+    const vms = m.vms ?? [];
+    const age = (Date.now() - m.at) / 1000;
+    const cell = (text: string, diff: boolean, title = text) => `<td class="kv-mono${diff ? ' kv-diff' : ''}" title="${esc(title)}">${esc(text)}</td>`;
+    const row = (label: string, k: { release: string; bootId: string; uptimeSec: number }, cls = '', note = '') =>
+      `<tr class="${cls}"><th>${label}</th>${cell(k.release, k.release !== m.host.release)}${cell(`${k.bootId.slice(0, 8)}…`, k.bootId !== m.host.bootId, k.bootId)}<td class="kv-uptime" data-uptime="${k.uptimeSec}">${fmtUptime(k.uptimeSec + age)}${note}</td></tr>`;
+    const vmRows = vms
+      .map((v) => row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm', `<div class="kv-sub">kernel booted in ${v.bootSec.toFixed(1)} s${v.memTotalKb ? ` · ${Math.round(v.memTotalKb / 1024)} MiB RAM` : ''}</div>`))
+      .join('');
+    const verdict = !same
+      ? '<div class="kv-verdict">Different kernels</div>'
+      : vms.length
+        ? `<div class="kv-verdict kv-same">✓ Host and sandbox share one kernel.</div><div class="kv-verdict kv-vmverdict">The VM booted a kernel of its own: ${vms.some((v) => v.release !== m.host.release) ? 'another release, ' : ''}another boot id, its own uptime.</div>`
+        : '<div class="kv-verdict kv-same">✓ Same kernel: the sandbox is not a VM.</div>';
+    kernel.body.innerHTML = `<table class="kv-table kv-kernel"><thead><tr><th></th><th>release</th><th>boot id</th><th>uptime</th></tr></thead><tbody>
+      ${row('host', m.host)}${row('sandbox', m.sandbox)}${vmRows}</tbody></table>${verdict}`;
   }
+  // Uptimes tick on the page between messages.
+  const uptimeTimer = setInterval(() => {
+    if (!lastKernel) return;
+    const age = (Date.now() - lastKernel.at) / 1000;
+    kernel.body.querySelectorAll<HTMLElement>('.kv-uptime').forEach((td) => {
+      const first = td.firstChild;
+      if (first && first.nodeType === Node.TEXT_NODE) first.textContent = fmtUptime(Number(td.dataset.uptime) + age);
+    });
+  }, 1000);
 
   function renderProcesses(m: ProcessesMessage): void {
     hostNs = m.hostNs;
@@ -172,6 +200,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   });
   return () => {
     unsubscribe();
+    clearInterval(uptimeTimer);
     for (const ch of charts.values()) ch.plot.destroy();
   };
 }

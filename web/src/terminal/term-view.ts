@@ -49,6 +49,17 @@ export class TermView {
     } catch {
       /* no WebGL: xterm's DOM renderer draws instead */
     }
+    // Copy like a desktop terminal: Ctrl+Shift+C always, Ctrl+C when text is selected (else it is
+    // the shell's interrupt). Paste (Ctrl+Shift+V, Ctrl+V, middle click) is the browser's own.
+    this.term.attachCustomKeyEventHandler((e) => {
+      if (e.type !== 'keydown' || !e.ctrlKey || e.altKey || e.metaKey || e.key.toLowerCase() !== 'c') return true;
+      const sel = this.term.getSelection();
+      if (!e.shiftKey && !sel) return true;
+      e.preventDefault();
+      if (sel) void navigator.clipboard?.writeText(sel).catch(() => undefined);
+      this.term.clearSelection();
+      return false;
+    });
     this.term.onData((d) => {
       if (this.exited && d === '\r') return this.restart();
       this.send(encodeClientFrame({ type: 'input', data: encoder.encode(d) }));

@@ -1,0 +1,29 @@
+#!/bin/busybox sh
+# PID 1 of the learner's virtual machine (the containers-vs-VM lab). It runs on the VM's OWN kernel,
+# booted by qemu inside the learner's sandbox: nothing here is shared with the host kernel.
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /tmp /root && mount -t devpts devpts /dev/pts
+hostname vm
+ip link set lo up 2>/dev/null
+release=$(uname -r)
+boot_id=$(cat /proc/sys/kernel/random/boot_id)
+uptime=$(cut -d' ' -f1 /proc/uptime)
+# The second serial port is a file in the sandbox: the playground's kernel view reads this line to
+# show the VM's kernel beside the host's. The guest writes it itself: it is the guest kernel's word.
+printf '{"release":"%s","bootId":"%s","uptimeSec":%s,"memTotalKb":%s}\n' "$release" "$boot_id" "$uptime" \
+  "$(awk '/MemTotal/{print $2}' /proc/meminfo)" > /dev/ttyS1
+printf '\n\033[1;35mvm: booted its own kernel %s in %s s (guest uptime). boot id %s\033[0m\n' "$release" "$uptime" "$boot_id"
+printf '\033[2mThis is a virtual machine: type poweroff (or press Ctrl-A then X) to stop it.\033[0m\n'
+cat > /etc/profile <<'P'
+PS1='\[\e[1;35m\]root@vm\[\e[0m\]:\w# '
+alias poweroff='poweroff -f' reboot='poweroff -f'
+P
+cd /root
+while :; do
+  setsid cttyhack sh -l
+  printf 'vm: the shell exited; powering off\n'
+  poweroff -f
+done
