@@ -33,6 +33,12 @@ export interface LoadedStep {
   terminal: string;
   hints: string[];
   predict?: LabManifest['steps'][number]['predict'];
+  solveTimeoutSec?: number;
+}
+
+/** How long a step's solve may run: its own solveTimeoutSec, and never less than three check timeouts. */
+export function solveTimeoutMs(step: { solveTimeoutSec?: number }, checkTimeoutMs: number): number {
+  return Math.max(checkTimeoutMs * 3, (step.solveTimeoutSec ?? 0) * 1000);
 }
 
 export interface Lab {
@@ -102,6 +108,7 @@ export function loadLab(dir: string, facts: HostFacts): Lab {
       terminal: s.terminal ?? m.terminals[0].name,
       hints: s.hints,
       predict: s.predict,
+      solveTimeoutSec: s.solveTimeoutSec,
     };
   });
   const opt = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : undefined);

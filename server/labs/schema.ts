@@ -19,6 +19,8 @@ export const StepSchema = z.strictObject({
   terminal: z.string().optional(),
   hints: z.array(z.string().min(3)).max(5).default([]),
   predict: PredictSchema.optional(),
+  /** The solve script may take this long (seconds; default three check timeouts): booting a VM does. */
+  solveTimeoutSec: z.number().int().min(1).max(300).optional(),
 });
 
 export const LabSchema = z.strictObject({

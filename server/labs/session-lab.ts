@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { IsoplayError } from '../errors.js';
 import type { ProgressStore } from '../db/progress.js';
 import type { SessionInfo } from '../sessions/types.js';
-import type { Lab } from './catalog.js';
+import { solveTimeoutMs, type Lab } from './catalog.js';
 import { runCheck, runScript, type CheckOutcome } from './checker.js';
 
 export interface LabProgress {
@@ -42,11 +42,13 @@ export class SessionLab {
     const sb = this.session.sandbox;
     if (!sb) return;
     if (this.lab.setupScript) await this.mustRun(this.lab.setupScript, 'setup.sh');
-    for (let i = 0; i < Math.min(upTo, this.lab.steps.length); i++) await this.mustRun(this.lab.steps[i].solveScript, `solve of step ${i + 1}`);
+    for (let i = 0; i < Math.min(upTo, this.lab.steps.length); i++) {
+      await this.mustRun(this.lab.steps[i].solveScript, `solve of step ${i + 1}`, solveTimeoutMs(this.lab.steps[i], this.config.checkTimeoutMs));
+    }
   }
 
-  private async mustRun(script: string, what: string): Promise<void> {
-    const r = await runScript(this.session.sandbox!, script, this.config.checkTimeoutMs * 3);
+  private async mustRun(script: string, what: string, timeoutMs = this.config.checkTimeoutMs * 3): Promise<void> {
+    const r = await runScript(this.session.sandbox!, script, timeoutMs);
     if (r.exitCode !== 0) {
       throw new IsoplayError('ISOPLAY_ERR_CHECK_FAILED', { detail: `${this.lab.id}: ${what} exited ${r.exitCode ?? r.signal}: ${r.stderr.trim().slice(-300)}` });
     }

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createCgroupDriver } from '../sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../sandbox/index.js';
 import { removeEmptyParents } from '../sandbox/reaper.js';
-import { loadCatalog, vmUnavailable, type Lab } from './catalog.js';
+import { loadCatalog, solveTimeoutMs, vmUnavailable, type Lab } from './catalog.js';
 import { runCheck, runScript } from './checker.js';
 
 export interface StepReport {
@@ -51,7 +51,7 @@ export async function runLabTests(ids: string[], config: Config): Promise<LabRep
           steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check should fail (exit 1), but it ${before.status === 'passed' ? 'passed' : `errored: ${before.message}`}` });
           break;
         }
-        const solve = await runScript(sandbox, step.solveScript, config.checkTimeoutMs * 3);
+        const solve = await runScript(sandbox, step.solveScript, solveTimeoutMs(step, config.checkTimeoutMs));
         if (solve.exitCode !== 0) {
           steps.push({ step: i + 1, title: step.title, ok: false, detail: `the solve script exited ${solve.exitCode ?? solve.signal}${solve.timedOut ? ' (timed out: does it leave a background process holding stdout? redirect it to /dev/null)' : ''}: ${solve.stderr.trim().slice(-300)}` });
           break;

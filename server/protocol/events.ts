@@ -59,6 +59,8 @@ export interface CgroupInfo {
   pids: { current: number; max: number | null };
   cpu: { usageUsec: number; throttledUsec: number; quotaUsec: number | null; periodUsec: number | null };
   oomKills: number;
+  /** Controllers that do not account this cgroup (v1: not in that hierarchy; v2: not enabled by the parent). */
+  missing?: ('memory' | 'pids' | 'cpu')[];
 }
 
 export interface CgroupsMessage {

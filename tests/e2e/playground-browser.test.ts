@@ -121,6 +121,17 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.waitForSelector('.kv-event[data-kind="oom"]', { timeout: 10_000 });
     expect(await page.textContent('.kv-cgroup[data-path="/demo"]')).toMatch(/20 MiB/);
     expect(await page.textContent('.kv-cgroup[data-path="/demo"]')).toMatch(/1 OOM kill/);
+    // /demo exists only in the memory hierarchy: pids are "not counted", never a false "0 / ∞".
+    expect(await page.textContent('.kv-cgroup[data-path="/demo"] [data-kind="pids"]')).toMatch(/not counted: this cgroup is not in the pids hierarchy/);
+    // The chart is drawn (the memory line's colour is on the canvas), though /demo had no limit at first.
+    await page.waitForTimeout(1200);
+    const linePixels = await page.$eval('.kv-cgroup[data-path="/demo"] canvas', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x5c) < 12 && Math.abs(d[i + 1] - 0xcf) < 12 && Math.abs(d[i + 2] - 0xe6) < 12) n++;
+      return n;
+    });
+    expect(linePixels).toBeGreaterThan(50);
     expect(await page.textContent('.kv-events')).toMatch(/OOM kill in \/demo/);
     expect(await page.textContent('.kv-verdict')).toMatch(/Same kernel/);
     expect(await page.$$eval('.kv-ns td.kv-own', (els) => els.length)).toBeGreaterThan(0);

@@ -52,7 +52,7 @@ describe('lab self-test', () => {
       expect(r.ok, `${r.lab}: ${JSON.stringify(r.steps)}`).toBe(true);
       if (!r.skipped) expect(r.steps.every((s) => s.ok)).toBe(true);
     }
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('progress', () => {

@@ -84,6 +84,11 @@ describe('v1 driver on a fake cgroupfs', () => {
       cpu: { usageUsec: 5000, throttledUsec: 3000, quotaUsec: 50000, periodUsec: 100000 },
       oomKills: 3,
     });
+    // A learner's child made only in the memory hierarchy: pids and cpu do not count it.
+    fs.mkdirSync(path.join(m, 'demo'));
+    expect((await d.stats(h, '/demo')).missing).toEqual(['pids', 'cpu']);
+    fs.mkdirSync(path.join(root, 'pids/isoplay/s4/demo'));
+    expect((await d.stats(h, '/demo')).missing).toEqual(['cpu']);
   });
 
   it('a limit the kernel refuses names the config key, the file and the error', async () => {
@@ -163,5 +168,9 @@ describe('v2 driver on a fake cgroupfs', () => {
       cpu: { usageUsec: 1234, throttledUsec: 99, quotaUsec: 50000, periodUsec: 100000 },
       oomKills: 2,
     });
+    // A child whose parent enabled only +memory has no pids.max or cpu.max.
+    fs.mkdirSync(path.join(dir, 'demo'));
+    fs.writeFileSync(path.join(dir, 'demo/memory.max'), 'max\n');
+    expect((await d.stats(h, '/demo')).missing).toEqual(['pids', 'cpu']);
   });
 });

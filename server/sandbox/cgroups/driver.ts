@@ -10,6 +10,12 @@ export interface CgroupStats {
   pids: { current: number; max: number | null };
   cpu: { usageUsec: number; throttledUsec: number; quotaUsec: number | null; periodUsec: number | null };
   oomKills: number;
+  /**
+   * Controllers that do not account this cgroup at all (their numbers above are zeros, not
+   * measurements): v1, no directory of that path in the controller's hierarchy; v2, the controller
+   * is not enabled in the parent's cgroup.subtree_control.
+   */
+  missing?: ('memory' | 'pids' | 'cpu')[];
 }
 
 export interface CgroupHandle {

@@ -3,6 +3,7 @@
 // can mount any hierarchy inside its cgroup namespace, and a hierarchy it never joined would show
 // the host's whole tree. Limits: memory (with memsw, so swap is no escape), pids, cpu.
 import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
 import type { CgroupDriver, CgroupHandle, CgroupStats } from './driver.js';
@@ -135,6 +136,7 @@ export class CgroupV1Driver implements CgroupDriver {
         periodUsec: cpuDir ? await readLimit(path.join(cpuDir, 'cpu.cfs_period_us')) : null,
       },
       oomKills: (await readKeyed(path.join(mem, 'memory.oom_control'))).oom_kill ?? 0,
+      ...missingOf({ memory: memName ? mem : '', pids: pidsDir, cpu: cpuDir }),
     };
   }
 
@@ -162,4 +164,10 @@ export class CgroupV1Driver implements CgroupDriver {
     }
     return [...names];
   }
+}
+
+/** The controllers whose hierarchy has no directory for this cgroup. */
+function missingOf(dirs: Record<'memory' | 'pids' | 'cpu', string>): { missing?: ('memory' | 'pids' | 'cpu')[] } {
+  const missing = (Object.keys(dirs) as ('memory' | 'pids' | 'cpu')[]).filter((k) => !dirs[k] || !existsSync(dirs[k]));
+  return missing.length ? { missing } : {};
 }

@@ -2,6 +2,7 @@
 // cpu.max and cpu.weight. Processes live in the leaf `<session>/init` (no-internal-process rule), so
 // the learner can enable +memory +pids +cpu in the session's cgroup.subtree_control and make children.
 import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
 import { IsoplayError } from '../../errors.js';
@@ -75,6 +76,7 @@ export class CgroupV2Driver implements CgroupDriver {
     const dir = path.join(handle.dirs.unified, child && child !== '/' ? child : '');
     const cpuMax = ((await readText(path.join(dir, 'cpu.max'))) ?? '').trim().split(/\s+/);
     const cpu = await readKeyed(path.join(dir, 'cpu.stat'));
+    const missing = (['memory', 'pids', 'cpu'] as const).filter((c) => !existsSync(path.join(dir, `${c}.max`)));
     return {
       memory: {
         current: (await readNumber(path.join(dir, 'memory.current'))) ?? 0,
@@ -89,6 +91,7 @@ export class CgroupV2Driver implements CgroupDriver {
         periodUsec: cpuMax[1] ? Number(cpuMax[1]) : null,
       },
       oomKills: (await readKeyed(path.join(dir, 'memory.events'))).oom_kill ?? 0,
+      ...(missing.length ? { missing: [...missing] } : {}),
     };
   }
 

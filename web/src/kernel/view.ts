@@ -132,7 +132,11 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
         cursor: { show: false },
         axes: [{ show: false }, { size: 54, stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, values: (_u, v) => v.map((x) => `${x}M`) }],
         scales: { x: { time: false } },
-        series: [{}, { label: 'memory MiB', stroke: '#5ccfe6', fill: 'rgba(92,207,230,0.15)', width: 2 }, { label: 'limit', stroke: '#f28779', dash: [4, 4], width: 1 }],
+        series: [
+          {},
+          { label: 'memory MiB', stroke: '#5ccfe6', fill: 'rgba(92,207,230,0.15)', width: 2, points: { show: false } },
+          { label: 'limit', stroke: '#f28779', dash: [4, 4], width: 1, points: { show: false } },
+        ],
       },
       data as uPlot.AlignedData,
       plotEl,
@@ -142,29 +146,50 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     return ch;
   }
 
-  function renderCgroups(list: CgroupInfo[], at: number): void {
+  const notCounted = (kind: string, mode: 'v1' | 'v2') =>
+    `<div class="kv-gauge kv-missing" data-kind="${kind}"><span>${kind}</span><span class="kv-note">not counted: ${mode === 'v2' ? `the parent's cgroup.subtree_control does not enable +${kind}` : `this cgroup is not in the ${kind} hierarchy`}</span></div>`;
+
+  // The server sends cgroups only when a number changed; the charts still move with time, carrying
+  // the last value forward once a second.
+  const lastCg = new Map<string, CgroupInfo>();
+  function pushPoint(path: string, t: number): void {
+    const ch = charts.get(path);
+    const c = lastCg.get(path);
+    if (!ch || !c) return;
+    const [xs, mem, lim] = ch.data;
+    if (xs.length && t <= xs[xs.length - 1]) return;
+    xs.push(t);
+    mem.push(c.memory.current / MiB);
+    lim.push(c.memory.max === null ? (null as unknown as number) : c.memory.max / MiB); // a gap, not NaN (NaN breaks the y range)
+    if (xs.length > WINDOW) ch.data.forEach((a) => a.shift());
+    ch.plot.setData(ch.data as uPlot.AlignedData);
+  }
+  const chartTimer = setInterval(() => {
+    const now = Date.now() / 1000;
+    for (const [path, ch] of charts) if (!ch.data[0].length || now - ch.data[0][ch.data[0].length - 1] >= 0.9) pushPoint(path, now);
+  }, 1000);
+
+  function renderCgroups(list: CgroupInfo[], _at: number, mode: 'v1' | 'v2'): void {
     const seen = new Set<string>();
     for (const c of list) {
       seen.add(c.path);
       const ch = chartFor(c);
-      const [xs, mem, lim] = ch.data;
-      xs.push(at / 1000);
-      mem.push(c.memory.current / MiB);
-      lim.push(c.memory.max === null ? NaN : c.memory.max / MiB);
-      if (xs.length > WINDOW) ch.data.forEach((a) => a.shift());
-      ch.plot.setData(ch.data as uPlot.AlignedData);
+      lastCg.set(c.path, c);
+      pushPoint(c.path, Date.now() / 1000);
       const pct = c.memory.max ? Math.min(100, (c.memory.current / c.memory.max) * 100) : 0;
       const pidPct = c.pids.max ? Math.min(100, (c.pids.current / c.pids.max) * 100) : 0;
+      const missing = new Set(c.missing ?? []);
       (ch.el.firstElementChild as HTMLElement).innerHTML = `<div class="kv-cg-head"><span class="kv-mono kv-cg-path">${esc(c.path === '/' ? '/ (your sandbox)' : c.path)}</span>${c.oomKills ? `<span class="kv-badge kv-oom">${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}</span>` : ''}</div>
-        <div class="kv-gauge" data-kind="memory"><span>memory</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span></div>
-        <div class="kv-gauge" data-kind="pids"><span>pids</span><div class="kv-bar"><div style="width:${pidPct}%"></div></div><span class="kv-num">${c.pids.current} / ${c.pids.max ?? '∞'}</span></div>
-        <div class="kv-cpu">CPU ${(c.cpu.usageUsec / 1e6).toFixed(2)} s used${c.cpu.quotaUsec && c.cpu.periodUsec ? ` · limit ${(c.cpu.quotaUsec / c.cpu.periodUsec).toFixed(2)} CPU` : ''} · throttled ${(c.cpu.throttledUsec / 1e6).toFixed(2)} s</div>`;
+        ${missing.has('memory') ? notCounted('memory', mode) : `<div class="kv-gauge" data-kind="memory"><span>memory</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span></div>`}
+        ${missing.has('pids') ? notCounted('pids', mode) : `<div class="kv-gauge" data-kind="pids"><span>pids</span><div class="kv-bar"><div style="width:${pidPct}%"></div></div><span class="kv-num">${c.pids.current} / ${c.pids.max ?? '∞'}</span></div>`}
+        ${missing.has('cpu') ? notCounted('cpu', mode) : `<div class="kv-cpu">CPU ${(c.cpu.usageUsec / 1e6).toFixed(2)} s used${c.cpu.quotaUsec && c.cpu.periodUsec ? ` · limit ${(c.cpu.quotaUsec / c.cpu.periodUsec).toFixed(2)} CPU` : ''} · throttled ${(c.cpu.throttledUsec / 1e6).toFixed(2)} s</div>`}`;
     }
     for (const [p, ch] of charts) {
       if (!seen.has(p)) {
         ch.plot.destroy();
         ch.el.remove();
         charts.delete(p);
+        lastCg.delete(p);
       }
     }
   }
@@ -195,12 +220,13 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   const unsubscribe = ctx.onEvent((m) => {
     if (m.type === 'kernel') renderKernel(m);
     else if (m.type === 'processes') renderProcesses(m);
-    else if (m.type === 'cgroups') renderCgroups(m.list, m.at);
+    else if (m.type === 'cgroups') renderCgroups(m.list, m.at, m.mode);
     else addEvent(m);
   });
   return () => {
     unsubscribe();
     clearInterval(uptimeTimer);
+    clearInterval(chartTimer);
     for (const ch of charts.values()) ch.plot.destroy();
   };
 }
