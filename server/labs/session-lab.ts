@@ -37,14 +37,19 @@ export class SessionLab {
     return progressOf(this.store, this.session.learner, this.lab);
   }
 
-  /** Runs setup.sh, then the solves of every step before `upTo` so the sandbox is where the learner was. */
+  /**
+   * Runs setup.sh, then the solves of every step before `upTo` so the sandbox is where the learner
+   * was; then the session's shells start afresh on the prepared sandbox.
+   */
   async prepare(upTo: number): Promise<void> {
     const sb = this.session.sandbox;
     if (!sb) return;
+    const steps = Math.min(upTo, this.lab.steps.length);
     if (this.lab.setupScript) await this.mustRun(this.lab.setupScript, 'setup.sh');
-    for (let i = 0; i < Math.min(upTo, this.lab.steps.length); i++) {
+    for (let i = 0; i < steps; i++) {
       await this.mustRun(this.lab.steps[i].solveScript, `solve of step ${i + 1}`, solveTimeoutMs(this.lab.steps[i], this.config.checkTimeoutMs));
     }
+    if (this.lab.setupScript || steps > 0) this.session.restartTerminals?.();
   }
 
   private async mustRun(script: string, what: string, timeoutMs = this.config.checkTimeoutMs * 3): Promise<void> {

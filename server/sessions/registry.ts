@@ -114,10 +114,25 @@ export class Session implements SessionInfo {
       highWaterBytes: this.config.flowHighWaterBytes,
       lowWaterBytes: this.config.flowLowWaterBytes,
       onActivity: () => this.notifyActivity(),
-      onExit: (code) => this.bus.publish({ type: 'event', at: Date.now(), kind: 'exit', terminal: name, code }),
+      onExit: (code) => {
+        // A terminal replaced by restartTerminals() is not news to the learner.
+        if (this.terminals.get(name) === t) this.bus.publish({ type: 'event', at: Date.now(), kind: 'exit', terminal: name, code });
+      },
     });
     this.terminals.set(name, t);
     return t;
+  }
+
+  /**
+   * Replaces every shell nobody is attached to yet with a fresh one, so it starts on the sandbox as
+   * a lab's setup or replayed solves left it (bash reads the hostname for its prompt only at start).
+   */
+  restartTerminals(): void {
+    for (const [name, t] of [...this.terminals]) {
+      if (t.attached) continue;
+      this.terminals.delete(name);
+      t.kill('SIGKILL');
+    }
   }
 
   typeInto(terminal: string, data: string): boolean {

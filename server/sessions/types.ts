@@ -25,6 +25,8 @@ export interface SessionInfo {
   onActivity(fn: () => void): () => void;
   /** Something changed in the sandbox without a command (a VM finished booting): wakes the same listeners. */
   notifyActivity?(): void;
+  /** Fresh shells after a lab prepared the sandbox (pooled sessions start their shell early). */
+  restartTerminals?(): void;
   /** Writes bytes into a terminal as if typed (exec blocks of the lab panel). */
   typeInto(terminal: string, data: string): boolean;
 }

@@ -112,6 +112,31 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.close();
   });
 
+  it('Reset step gives a fresh sandbox at the start of the step, with the earlier steps replayed', async () => {
+    const page = await openPage();
+    await page.click('.lab-card[data-lab="first-namespace"]');
+    await clickThroughStep(page, 1);
+    await page.waitForSelector('.lab-step[data-step="2"]');
+    // Mess up the sandbox: a file, and the hostname step 1 set is undone.
+    await page.click('.term[data-terminal="shell"]');
+    await page.keyboard.type('touch /root/mess; hostname wrong; echo shell=$$ > /dev/null');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, /hostname wrong/);
+    const oldId = await page.evaluate(() => window.__isoplay.session?.id);
+    await page.click('.lab-step[data-step="2"] .lab-reset');
+    await page.waitForFunction((id) => window.__isoplay.session?.id && window.__isoplay.session.id !== id, oldId);
+    // The new sandbox is at step 2: step 1's solve ran again (hostname my-box), the mess is gone.
+    await waitForTerm(page, /root@my-box/);
+    await page.click('.term[data-terminal="shell"]');
+    await page.keyboard.type('ls /root/mess; hostname');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, /No such file or directory/);
+    await waitForTerm(page, /^my-box$/m);
+    expect(await page.$$eval('.lab-step-item.lab-passed', (els) => els.map((e) => (e as HTMLElement).dataset.step))).toEqual(['1']);
+    await page.waitForSelector('.lab-step[data-step="2"]');
+    await page.close();
+  });
+
   it('during the memory lab, shows the cgroup gauge and the OOM kill in the kernel view', async () => {
     const page = await openPage();
     await page.waitForSelector('.lab-card[data-lab="cgroup-memory"]');

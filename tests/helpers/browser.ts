@@ -55,6 +55,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 declare global {
   interface Window {
-    __isoplay: { terminals: Record<string, import('@xterm/xterm').Terminal> };
+    __isoplay: { terminals: Record<string, import('@xterm/xterm').Terminal>; session?: { id: string } };
   }
 }
