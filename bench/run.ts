@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler]`: every figure beside a
+// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler|vm]`: every figure beside a
 // baseline measured in the same run, as a ratio. Results also go to <tmp>/isoplay-bench/latest.json.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,11 @@ import { buildApp, type IsoplayApp } from '../server/app.js';
 import { loadConfig, type Config } from '../server/config.js';
 import { decodeServerFrame, encodeClientFrame } from '../server/protocol/frames.js';
 import { percentile, ratio, row, type Row } from './stats.js';
+import { vmUnavailable } from '../server/labs/catalog.js';
+import { createCgroupDriver } from '../server/sandbox/cgroups/index.js';
+import { createSandboxFactory } from '../server/sandbox/index.js';
+import { removeEmptyParents } from '../server/sandbox/reaper.js';
+import { runCommand } from '../server/sandbox/exec.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -284,8 +289,58 @@ async function benchSampler(): Promise<void> {
   rows.push(row(`server CPU with ${n} busy sessions (new process every 250 ms)`, busySessions, '%', 'idle sessions, samplers off', without));
 }
 
+/**
+ * Containers vs VMs, measured the way the lab shows it: inside one sandbox, the time to start a
+ * container (`unshare` of pid+uts+mount, /proc mounted, `true`) against the time for `isoplay-vm`
+ * to boot its own kernel until the guest's init reports; and the memory each holds.
+ */
+async function benchVm(): Promise<void> {
+  const missing = vmUnavailable();
+  if (missing) {
+    process.stderr.write(`bench: vm skipped: ${missing}\n`);
+    return;
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
+  const config = loadConfig([], {}, { dataDir, logLevel: 'error' });
+  const driver = await createCgroupDriver(config);
+  const factory = createSandboxFactory(config, driver);
+  const sb = await factory.create(factory.specFor(`bvm${Date.now().toString(36)}`.slice(0, 11).padEnd(11, '0')));
+  const inside = (script: string, timeoutMs = 120_000) => {
+    const cmd = sb.enterCommand(['/bin/sh', '-c', script], { env: { ISOPLAY_QUIET: '1' } });
+    return runCommand(cmd.file, cmd.args, { timeoutMs, reject: false });
+  };
+  try {
+    const n = quick ? 5 : 20;
+    const container: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = await inside('s=$(date +%s%N); unshare --pid --uts --mount --fork --mount-proc true; e=$(date +%s%N); echo $(( (e - s) / 1000 ))');
+      container.push(Number(r.stdout.trim()) / 1000);
+    }
+    const boots = quick ? 1 : 3;
+    const vm: number[] = [];
+    let vmRssKb = 0;
+    for (let i = 0; i < boots; i++) {
+      const r = await inside(
+        's=$(date +%s%N); setsid isoplay-vm -q </dev/null >/dev/null 2>&1 & ' +
+          'until [ -s "$(ls /run/isoplay-vm/vm-*.json 2>/dev/null | head -n 1)" ]; do sleep 0.05; done; e=$(date +%s%N); ' +
+          'echo $(( (e - s) / 1000 )) $(awk \'/^VmRSS/ {print $2}\' /proc/$(pgrep -o qemu-system)/status); ' +
+          'pkill qemu-system; while pgrep qemu-system >/dev/null; do sleep 0.05; done; rm -f /run/isoplay-vm/*.json',
+      );
+      const [us, rss] = r.stdout.trim().split(/\s+/).map(Number);
+      vm.push(us / 1000);
+      vmRssKb = Math.max(vmRssKb, rss || 0);
+    }
+    const sleepRss = await inside('unshare --pid --uts --mount --fork --mount-proc sleep 30 >/dev/null 2>&1 & sleep 0.3; awk \'/^VmRSS/ {print $2}\' /proc/$(pgrep -n sleep)/status; pkill sleep');
+    rows.push(row(`VM boot (isoplay-vm, ${config.limits.cpuQuotaUsec / config.limits.cpuPeriodUsec} CPU, TCG) to guest init, p50`, percentile(vm, 50), 'ms', 'container start in the same sandbox (unshare), p50', percentile(container, 50)));
+    rows.push(row('VM memory: qemu RSS after boot', vmRssKb / 1024, 'MiB', 'container memory: sleep in new namespaces, RSS', Number(sleepRss.stdout.trim()) / 1024));
+  } finally {
+    await sb.destroy();
+    await removeEmptyParents(driver, config.prefix);
+  }
+}
+
 async function main(): Promise<void> {
-  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler]];
+  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler], ['vm', benchVm]];
   for (const [name, fn] of all) {
     if (only && only !== name) continue;
     process.stderr.write(`bench: ${name}…\n`);

@@ -30,8 +30,10 @@ export interface VmKernelInfo extends KernelInfo {
   accel: string;
   /** MemTotal inside the guest, in KiB. */
   memTotalKb?: number;
-  /** The guest's uptime when its init first ran: how long its kernel took to boot. */
+  /** The guest's uptime when its init first ran: its kernel's own clock, which starts after firmware and decompression. */
   bootSec: number;
+  /** Wall-clock seconds from qemu's launch to the guest's report (firmware, kernel, init): the whole boot. */
+  bootWallSec?: number;
 }
 
 export interface ProcessInfo {

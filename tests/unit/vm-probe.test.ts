@@ -10,12 +10,18 @@ const proc = (hostPid: number, nsPids: number[], ppid: number, comm: string, arg
 describe('VM probe: the guest reports of isoplay-vm', () => {
   it('parses one line per VM and skips what is not a guest report', () => {
     const out = [
-      `41 {"release":"6.1.0-56-amd64","bootId":"${boot}","uptimeSec":4.97,"memTotalKb":47132}`,
-      '42 {"release":"6.1.0","bootId":"not-a-uuid","uptimeSec":1}',
-      '43 {"release":"6.1.0","bootId"', // half written
+      `41 0 0 {"release":"6.1.0-56-amd64","bootId":"${boot}","uptimeSec":4.97,"memTotalKb":47132}`,
+      '42 0 0 {"release":"6.1.0","bootId":"not-a-uuid","uptimeSec":1}',
+      '43 0 0 {"release":"6.1.0","bootId"', // half written
       'garbage',
     ].join('\n');
     expect(parseVmProbe(out)).toEqual([{ launcherPid: 41, info: { release: '6.1.0-56-amd64', bootId: boot, uptimeSec: 4.97, memTotalKb: 47132 } }]);
+  });
+
+  it('takes the whole boot from the launch time and the report file\'s mtime (nanoseconds)', () => {
+    const [r] = parseVmProbe(`41 1700000000000000000 1700000015230000000 {"release":"r","bootId":"${boot}","uptimeSec":4.9}`);
+    expect(r.info.bootWallSec).toBe(15.23);
+    expect(r.info.uptimeSec).toBe(4.9);
   });
 
   it('pairs a report with the qemu whose parent is the launcher named in the file, and reads the accelerator', () => {
@@ -26,17 +32,17 @@ describe('VM probe: the guest reports of isoplay-vm', () => {
       proc(6001, [6001, 78], 6000, 'qemu-system-x86', 'qemu-system-x86_64 -accel kvm -cpu host'),
     ];
     const qemus = all.filter((p) => p.comm.startsWith('qemu'));
-    const reports = parseVmProbe(`77 {"release":"a","bootId":"${boot}","uptimeSec":1}\n`);
+    const reports = parseVmProbe(`77 0 0 {"release":"a","bootId":"${boot}","uptimeSec":1}\n`);
     expect(matchVms(qemus, all, reports)).toEqual([{ release: 'a', bootId: boot, uptimeSec: 1, bootSec: 1, hostPid: 6001, accel: 'kvm' }]);
-    const both = parseVmProbe(`41 {"release":"b","bootId":"${boot}","uptimeSec":2}\n77 {"release":"a","bootId":"${boot}","uptimeSec":1}`);
+    const both = parseVmProbe(`41 0 0 {"release":"b","bootId":"${boot}","uptimeSec":2}\n77 0 0 {"release":"a","bootId":"${boot}","uptimeSec":1}`);
     expect(matchVms(qemus, all, both).map((v) => [v.hostPid, v.accel, v.release])).toEqual([[5001, 'tcg', 'b'], [6001, 'kvm', 'a']]);
   });
 
   it('reports nothing for a file whose launcher is not a parent of any qemu (unless there is only one of each)', () => {
     const all = [proc(5000, [5000, 41], 4000, 'sh'), proc(5001, [5001, 42], 5000, 'qemu-system-x86', 'qemu-system-x86_64')];
     const qemus = [all[1]];
-    expect(matchVms(qemus, all, parseVmProbe(`99 {"release":"a","bootId":"${boot}","uptimeSec":1}`))).toHaveLength(1);
-    const two = parseVmProbe(`98 {"release":"a","bootId":"${boot}","uptimeSec":1}\n99 {"release":"b","bootId":"${boot}","uptimeSec":1}`);
+    expect(matchVms(qemus, all, parseVmProbe(`99 0 0 {"release":"a","bootId":"${boot}","uptimeSec":1}`))).toHaveLength(1);
+    const two = parseVmProbe(`98 0 0 {"release":"a","bootId":"${boot}","uptimeSec":1}\n99 0 0 {"release":"b","bootId":"${boot}","uptimeSec":1}`);
     expect(matchVms(qemus, all, two)).toEqual([]);
   });
 });

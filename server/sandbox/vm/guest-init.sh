@@ -15,7 +15,7 @@ uptime=$(cut -d' ' -f1 /proc/uptime)
 # show the VM's kernel beside the host's. The guest writes it itself: it is the guest kernel's word.
 printf '{"release":"%s","bootId":"%s","uptimeSec":%s,"memTotalKb":%s}\n' "$release" "$boot_id" "$uptime" \
   "$(awk '/MemTotal/{print $2}' /proc/meminfo)" > /dev/ttyS1
-printf '\n\033[1;35mvm: booted its own kernel %s in %s s (guest uptime). boot id %s\033[0m\n' "$release" "$uptime" "$boot_id"
+printf '\n\033[1;35mvm: its own kernel %s is up (its clock says %s s, counted after firmware and decompression). boot id %s\033[0m\n' "$release" "$uptime" "$boot_id"
 printf '\033[2mThis is a virtual machine: type poweroff (or press Ctrl-A then X) to stop it.\033[0m\n'
 cat > /etc/profile <<'P'
 PS1='\[\e[1;35m\]root@vm\[\e[0m\]:\w# '

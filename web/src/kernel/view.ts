@@ -57,7 +57,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const row = (label: string, k: { release: string; bootId: string; uptimeSec: number }, cls = '', note = '') =>
       `<tr class="${cls}"><th>${label}</th>${cell(k.release, k.release !== m.host.release)}${cell(`${k.bootId.slice(0, 8)}…`, k.bootId !== m.host.bootId, k.bootId)}<td class="kv-uptime" data-uptime="${k.uptimeSec}">${fmtUptime(k.uptimeSec + age)}${note}</td></tr>`;
     const vmRows = vms
-      .map((v) => row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm', `<div class="kv-sub">kernel booted in ${v.bootSec.toFixed(1)} s${v.memTotalKb ? ` · ${Math.round(v.memTotalKb / 1024)} MiB RAM` : ''}</div>`))
+      .map((v) => row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm', `<div class="kv-sub">${v.bootWallSec !== undefined ? `booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init) · ` : ''}its kernel's clock: ${v.bootSec.toFixed(1)} s${v.memTotalKb ? ` · ${Math.round(v.memTotalKb / 1024)} MiB RAM` : ''}</div>`))
       .join('');
     const verdict = !same
       ? '<div class="kv-verdict">Different kernels</div>'
