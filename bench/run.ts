@@ -188,7 +188,7 @@ async function benchThroughput(): Promise<void> {
     let state: 'prompt' | 'streaming' = 'prompt';
     let t0 = 0;
     let got = 0;
-    let tail = Buffer.alloc(0);
+    let tail: Buffer = Buffer.alloc(0);
     ws.on('message', (raw: Buffer) => {
       // Ack like the page does; count bytes without copying them (a frame = 1 type byte + data).
       if (raw[0] !== 0) return;
@@ -209,11 +209,17 @@ async function benchThroughput(): Promise<void> {
         return;
       }
       got += n;
-      const window = Buffer.concat([tail, raw.subarray(Math.max(1, raw.length - 16))]);
-      tail = window.subarray(Math.max(0, window.length - 16));
-      const end = window.indexOf('3END');
-      if (end >= 0) {
-        got -= window.length - end;
+      // Find the end marker anywhere in the frame (the prompt may follow it in the same frame), or
+      // split across two frames (the last 3 bytes of the previous one are kept).
+      const body = raw.subarray(1);
+      const seam = Buffer.concat([tail, body.subarray(0, 3)]);
+      const inSeam = seam.indexOf('3END');
+      const inBody = inSeam >= 0 ? -1 : body.indexOf('3END');
+      // How many counted bytes are the marker and what follows it.
+      const after = inSeam >= 0 ? seam.length - inSeam + (body.length - Math.min(3, body.length)) : inBody >= 0 ? body.length - inBody : -1;
+      tail = body.length >= 3 ? body.subarray(body.length - 3) : Buffer.concat([tail, body]).subarray(-3);
+      if (after >= 0) {
+        got -= after;
         resolve({ mbps: got / MiB / ((performance.now() - t0) / 1000), got });
         ws.close();
       }

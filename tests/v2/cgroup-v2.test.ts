@@ -53,6 +53,10 @@ describe.skipIf(!v2)(`cgroup v2${why}`, () => {
     expect(r.stdout).toMatch(/hog status 137/);
     expect(r.stdout).toMatch(/oom_kill [1-9]/);
     expect((await kit.driver.listChildren(sb.cgroup))).toContain('/demo');
+    // Only +memory +pids were enabled: the kernel view must say cpu does not count /demo.
+    const demo = await kit.driver.stats(sb.cgroup, '/demo');
+    expect(demo.missing).toEqual(['cpu']);
+    expect(demo.memory.max).toBe(20 << 20);
   });
 
   it('refuses to raise the session\'s own limits and shows nothing above the session', async () => {
