@@ -34,7 +34,12 @@ async function server(over: Partial<Config>): Promise<{ app: IsoplayApp; base: s
 async function childServer(): Promise<{ base: string; ws: string; stop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
   const port = 30000 + (process.pid % 20000);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../server/main.ts'), '--port', String(port), '--pool-size', '0', '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // ISOPLAY_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server process.
+  const nodeArgs = process.env.ISOPLAY_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, '../server/main.ts'), '--port', String(port), '--pool-size', '0', '--data-dir', dataDir,
+    // The terminal path is measured, not the sandbox's CPU quota: the producer (base64) gets as much
+    // CPU as the bare-PTY baseline has.
+    '--cpu-quota-us', String(os.availableParallelism() * 100_000), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('is running at') && resolve());
     child.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
@@ -172,7 +177,7 @@ async function benchThroughput(): Promise<void> {
   const wc = spawnSync('sh', ['-c', `${pipeline} | wc -c -l`], { encoding: 'utf8' }).stdout.trim().split(/\s+/).map(Number);
   const expected = wc[1] + wc[0];
   // Baseline: the same stream through a bare PTY (script), read by this process.
-  const bare = await new Promise<{ mbps: number; got: number }>((resolve) => {
+  const runBare = () => new Promise<{ mbps: number; got: number }>((resolve) => {
     const t0 = performance.now();
     let got = 0;
     const p = spawn('script', ['-qfc', pipeline, '/dev/null'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -181,52 +186,65 @@ async function benchThroughput(): Promise<void> {
   });
   // The server runs as its own process, as in production: the client here is the "browser".
   const srv = await childServer();
-  const s = await post(srv.base);
-  const result = await new Promise<{ mbps: number; got: number }>((resolve) => {
-    const ws = new WebSocket(`${srv.ws}/api/sessions/${s.id}/terminals/shell?token=${s.token}`);
-    let head = '';
-    let state: 'prompt' | 'streaming' = 'prompt';
-    let t0 = 0;
-    let got = 0;
-    let tail: Buffer = Buffer.alloc(0);
-    ws.on('message', (raw: Buffer) => {
-      // Ack like the page does; count bytes without copying them (a frame = 1 type byte + data).
-      if (raw[0] !== 0) return;
-      const n = raw.length - 1;
-      ws.send(encodeClientFrame({ type: 'ack', bytes: n }));
-      if (state === 'prompt') {
-        head += raw.subarray(1).toString('latin1');
-        if (t0 === 0 && head.includes('# ')) {
-          t0 = -1;
-          ws.send(encodeClientFrame({ type: 'input', data: Buffer.from(`stty -echo; echo $((1+1))BEGIN; ${pipeline}; echo $((2+1))END\r`) }));
+  const runOurs = async () => {
+    const s = await post(srv.base);
+    return new Promise<{ mbps: number; got: number }>((resolve) => {
+      const ws = new WebSocket(`${srv.ws}/api/sessions/${s.id}/terminals/shell?token=${s.token}`);
+      let head = '';
+      let state: 'prompt' | 'streaming' = 'prompt';
+      let t0 = 0;
+      let got = 0;
+      let tail: Buffer = Buffer.alloc(0);
+      ws.on('message', (raw: Buffer) => {
+        // Ack like the page does; count bytes without copying them (a frame = 1 type byte + data).
+        if (raw[0] !== 0) return;
+        const n = raw.length - 1;
+        ws.send(encodeClientFrame({ type: 'ack', bytes: n }));
+        if (state === 'prompt') {
+          head += raw.subarray(1).toString('latin1');
+          if (t0 === 0 && head.includes('# ')) {
+            t0 = -1;
+            ws.send(encodeClientFrame({ type: 'input', data: Buffer.from(`stty -echo; echo $((1+1))BEGIN; ${pipeline}; echo $((2+1))END\r`) }));
+          }
+          const at = head.indexOf('2BEGIN\r\n');
+          if (at >= 0) {
+            state = 'streaming';
+            t0 = performance.now();
+            got = head.length - at - 8;
+          }
+          return;
         }
-        const at = head.indexOf('2BEGIN\r\n');
-        if (at >= 0) {
-          state = 'streaming';
-          t0 = performance.now();
-          got = head.length - at - 8;
+        got += n;
+        // Find the end marker anywhere in the frame (the prompt may follow it in the same frame), or
+        // split across two frames (the last 3 bytes of the previous one are kept).
+        const body = raw.subarray(1);
+        const seam = Buffer.concat([tail, body.subarray(0, 3)]);
+        const inSeam = seam.indexOf('3END');
+        const inBody = inSeam >= 0 ? -1 : body.indexOf('3END');
+        // How many counted bytes are the marker and what follows it.
+        const after = inSeam >= 0 ? seam.length - inSeam + (body.length - Math.min(3, body.length)) : inBody >= 0 ? body.length - inBody : -1;
+        tail = body.length >= 3 ? body.subarray(body.length - 3) : Buffer.concat([tail, body]).subarray(-3);
+        if (after >= 0) {
+          got -= after;
+          resolve({ mbps: got / MiB / ((performance.now() - t0) / 1000), got });
+          ws.close();
         }
-        return;
-      }
-      got += n;
-      // Find the end marker anywhere in the frame (the prompt may follow it in the same frame), or
-      // split across two frames (the last 3 bytes of the previous one are kept).
-      const body = raw.subarray(1);
-      const seam = Buffer.concat([tail, body.subarray(0, 3)]);
-      const inSeam = seam.indexOf('3END');
-      const inBody = inSeam >= 0 ? -1 : body.indexOf('3END');
-      // How many counted bytes are the marker and what follows it.
-      const after = inSeam >= 0 ? seam.length - inSeam + (body.length - Math.min(3, body.length)) : inBody >= 0 ? body.length - inBody : -1;
-      tail = body.length >= 3 ? body.subarray(body.length - 3) : Buffer.concat([tail, body]).subarray(-3);
-      if (after >= 0) {
-        got -= after;
-        resolve({ mbps: got / MiB / ((performance.now() - t0) / 1000), got });
-        ws.close();
-      }
+      });
     });
-  });
+  };
+  // Alternate the two, three times (once with --quick), and report medians: this host is noisy.
+  const runs = quick ? 1 : 3;
+  const bares: { mbps: number; got: number }[] = [];
+  const ours: { mbps: number; got: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    bares.push(await runBare());
+    ours.push(await runOurs());
+  }
   await srv.stop();
-  rows.push(row(`terminal throughput (${(result.got / 1e6).toFixed(1)} MB, ${result.got === expected ? 'exact' : `EXPECTED ${expected}`})`, result.mbps, 'MB/s', `bare PTY (script), ${bare.got === expected ? 'exact' : bare.got}`, bare.mbps, 'aim > 0.85', true));
+  const median = (xs: { mbps: number; got: number }[]) => [...xs].sort((x, y) => x.mbps - y.mbps)[Math.floor(xs.length / 2)];
+  const bare = { ...median(bares), got: bares.every((x) => x.got === expected) ? expected : bares.find((x) => x.got !== expected)!.got };
+  const result = { ...median(ours), got: ours.every((x) => x.got === expected) ? expected : ours.find((x) => x.got !== expected)!.got };
+  rows.push(row(`terminal throughput, median of ${runs} (${(result.got / 1e6).toFixed(1)} MB, ${result.got === expected ? 'exact' : `EXPECTED ${expected}`})`, result.mbps, 'MB/s', `bare PTY (script), ${bare.got === expected ? 'exact' : bare.got}`, bare.mbps, 'aim > 0.85', true));
 }
 
 function rssMiB(): number {
