@@ -157,6 +157,17 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
       return n;
     });
     expect(linePixels).toBeGreaterThan(50);
+    // pids and CPU get charts too, except where the controller does not count the cgroup; the
+    // sandbox's CPU chart shows the hog's burst (its line colour is on the canvas).
+    expect(await page.isHidden('.kv-cgroup[data-path="/demo"] .kv-chart[data-kind="pids"]')).toBe(true);
+    expect(await page.isVisible('.kv-cgroup[data-path="/"] .kv-chart[data-kind="pids"]')).toBe(true);
+    const cpuPixels = await page.$eval('.kv-cgroup[data-path="/"] .kv-chart[data-kind="cpu"] canvas', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0xff) < 12 && Math.abs(d[i + 1] - 0xb4) < 12 && Math.abs(d[i + 2] - 0x54) < 12) n++;
+      return n;
+    });
+    expect(cpuPixels).toBeGreaterThan(20);
     expect(await page.textContent('.kv-events')).toMatch(/OOM kill in \/demo/);
     expect(await page.textContent('.kv-verdict')).toMatch(/Same kernel/);
     expect(await page.$$eval('.kv-ns td.kv-own', (els) => els.length)).toBeGreaterThan(0);

@@ -37,7 +37,6 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   events.body.className = 'kv-events';
   events.body.innerHTML = '<div class="kv-empty">Nothing yet. Try the memory lab.</div>';
 
-  const charts = new Map<string, { plot: uPlot; data: number[][]; el: HTMLElement }>();
   let hostNs: Partial<Record<NamespaceKind, number>> = {};
 
   let lastKernel: KernelMessage | undefined;
@@ -114,82 +113,144 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     procs.body.innerHTML = `<table class="kv-table"><tr><th>process</th><th>PID inside</th><th>PID on host</th><th>user inside</th><th>uid on host</th></tr>${lines.join('')}</table>`;
   }
 
-  function chartFor(c: CgroupInfo): { plot: uPlot; data: number[][]; el: HTMLElement } {
-    let ch = charts.get(c.path);
-    if (ch) return ch;
-    const el = document.createElement('div');
-    el.className = 'kv-cgroup';
-    el.dataset.path = c.path;
-    cg.body.append(el);
-    const plotEl = document.createElement('div');
-    el.append(document.createElement('div'), plotEl);
-    const data: number[][] = [[], [], []];
-    const plot = new uPlot(
+  // One card per cgroup: gauges, and three small live charts (uPlot) that share one time axis:
+  // memory against its limit, pids against pids.max, CPU use and throttling in % of one CPU.
+  interface CgCard {
+    el: HTMLElement;
+    head: HTMLElement;
+    slots: Record<'memory' | 'pids' | 'cpu', { gauge: HTMLElement; chart: HTMLElement; plot: uPlot; data: (number | null)[][] }>;
+    xs: number[];
+    last?: CgroupInfo;
+    prev?: { usage: number; throttled: number; at: number };
+    rate: { cpu: number; throttled: number; at: number };
+  }
+  const cards = new Map<string, CgCard>();
+  const width = () => Math.max(260, root.clientWidth - 40);
+  const AXIS = { stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, ticks: { show: false }, font: '10px sans-serif' };
+  function makePlot(el: HTMLElement, data: (number | null)[][], height: number, unit: string, series: uPlot.Series[]): uPlot {
+    return new uPlot(
       {
-        width: Math.max(260, root.clientWidth - 40),
-        height: 90,
+        width: width(),
+        height,
         legend: { show: false },
         cursor: { show: false },
-        axes: [{ show: false }, { size: 54, stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, values: (_u, v) => v.map((x) => `${x}M`) }],
-        scales: { x: { time: false } },
-        series: [
-          {},
-          { label: 'memory MiB', stroke: '#5ccfe6', fill: 'rgba(92,207,230,0.15)', width: 2, points: { show: false } },
-          { label: 'limit', stroke: '#f28779', dash: [4, 4], width: 1, points: { show: false } },
-        ],
+        axes: [{ show: false }, { ...AXIS, size: 48, values: (_u, v) => v.map((x) => `${x}${unit}`) }],
+        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(Number(max) || 0, unit === '%' ? 10 : 1)] } },
+        series: [{}, ...series.map((x) => ({ width: 1, points: { show: false }, ...x }))],
       },
       data as uPlot.AlignedData,
-      plotEl,
+      el,
     );
-    ch = { plot, data, el };
-    charts.set(c.path, ch);
-    return ch;
+  }
+  function cardFor(path: string): CgCard {
+    const existing = cards.get(path);
+    if (existing) return existing;
+    const el = document.createElement('div');
+    el.className = 'kv-cgroup';
+    el.dataset.path = path;
+    const head = document.createElement('div');
+    el.append(head);
+    cg.body.append(el);
+    const xs: number[] = [];
+    const slot = (kind: 'memory' | 'pids' | 'cpu', height: number, unit: string, series: uPlot.Series[]) => {
+      const gauge = document.createElement('div');
+      const chart = document.createElement('div');
+      chart.className = 'kv-chart';
+      chart.dataset.kind = kind;
+      el.append(gauge, chart);
+      const data: (number | null)[][] = [xs, ...series.map(() => [])];
+      return { gauge, chart, data, plot: makePlot(chart, data, height, unit, series) };
+    };
+    const card: CgCard = {
+      el,
+      head,
+      xs,
+      rate: { cpu: 0, throttled: 0, at: 0 },
+      slots: {
+        memory: slot('memory', 70, 'M', [
+          { label: 'memory MiB', stroke: '#5ccfe6', fill: 'rgba(92,207,230,0.15)', width: 2 },
+          { label: 'limit', stroke: '#f28779', dash: [4, 4] },
+        ]),
+        pids: slot('pids', 50, '', [
+          { label: 'pids', stroke: '#95e6a0', fill: 'rgba(149,230,160,0.12)', width: 2 },
+          { label: 'pids.max', stroke: '#f28779', dash: [4, 4] },
+        ]),
+        cpu: slot('cpu', 50, '%', [
+          { label: 'CPU %', stroke: '#ffb454', fill: 'rgba(255,180,84,0.15)', width: 2 },
+          { label: 'throttled %', stroke: '#f28779', width: 2 },
+          { label: 'quota %', stroke: '#d2a6ff', dash: [4, 4] },
+        ]),
+      },
+    };
+    cards.set(path, card);
+    return card;
   }
 
   const notCounted = (kind: string, mode: 'v1' | 'v2') =>
     `<div class="kv-gauge kv-missing" data-kind="${kind}"><span>${kind}</span><span class="kv-note">not counted: ${mode === 'v2' ? `the parent's cgroup.subtree_control does not enable +${kind}` : `this cgroup is not in the ${kind} hierarchy`}</span></div>`;
 
-  // The server sends cgroups only when a number changed; the charts still move with time, carrying
-  // the last value forward once a second.
-  const lastCg = new Map<string, CgroupInfo>();
-  function pushPoint(path: string, t: number): void {
-    const ch = charts.get(path);
-    const c = lastCg.get(path);
-    if (!ch || !c) return;
-    const [xs, mem, lim] = ch.data;
-    if (xs.length && t <= xs[xs.length - 1]) return;
-    xs.push(t);
-    mem.push(c.memory.current / MiB);
-    lim.push(c.memory.max === null ? (null as unknown as number) : c.memory.max / MiB); // a gap, not NaN (NaN breaks the y range)
-    if (xs.length > WINDOW) ch.data.forEach((a) => a.shift());
-    ch.plot.setData(ch.data as uPlot.AlignedData);
+  // The server sends cgroups only when a number changed: the charts still move with time, carrying
+  // the last value forward once a second (and a CPU rate of 0: no message means no CPU used).
+  // A gap is null, never NaN (NaN breaks uPlot's y range and blanks the chart).
+  function pushPoint(card: CgCard, t: number): void {
+    const c = card.last;
+    if (!c || (card.xs.length && t <= card.xs[card.xs.length - 1])) return;
+    if (t - card.rate.at > 1.2) card.rate = { cpu: 0, throttled: 0, at: t };
+    const quota = c.cpu.quotaUsec && c.cpu.periodUsec ? (c.cpu.quotaUsec / c.cpu.periodUsec) * 100 : null;
+    card.xs.push(t);
+    const m = card.slots.memory.data;
+    m[1].push(c.memory.current / MiB);
+    m[2].push(c.memory.max === null ? null : c.memory.max / MiB);
+    const p = card.slots.pids.data;
+    p[1].push(c.pids.current);
+    p[2].push(c.pids.max);
+    const u = card.slots.cpu.data;
+    u[1].push(card.rate.cpu);
+    u[2].push(card.rate.throttled);
+    u[3].push(quota);
+    if (card.xs.length > WINDOW) {
+      card.xs.shift();
+      for (const s of Object.values(card.slots)) for (const a of s.data.slice(1)) a.shift();
+    }
+    for (const s of Object.values(card.slots)) if (!s.chart.hidden) s.plot.setData(s.data as uPlot.AlignedData);
   }
   const chartTimer = setInterval(() => {
     const now = Date.now() / 1000;
-    for (const [path, ch] of charts) if (!ch.data[0].length || now - ch.data[0][ch.data[0].length - 1] >= 0.9) pushPoint(path, now);
+    for (const card of cards.values()) if (!card.xs.length || now - card.xs[card.xs.length - 1] >= 0.9) pushPoint(card, now);
   }, 1000);
 
-  function renderCgroups(list: CgroupInfo[], _at: number, mode: 'v1' | 'v2'): void {
+  function renderCgroups(list: CgroupInfo[], at: number, mode: 'v1' | 'v2'): void {
     const seen = new Set<string>();
+    const now = Date.now() / 1000;
     for (const c of list) {
       seen.add(c.path);
-      const ch = chartFor(c);
-      lastCg.set(c.path, c);
-      pushPoint(c.path, Date.now() / 1000);
+      const card = cardFor(c.path);
+      // CPU rates from the kernel's cumulative counters, over the server's own timestamps.
+      if (card.prev && at > card.prev.at) {
+        const dtUsec = (at - card.prev.at) * 1000;
+        card.rate = {
+          cpu: Math.max(0, ((c.cpu.usageUsec - card.prev.usage) / dtUsec) * 100),
+          throttled: Math.max(0, ((c.cpu.throttledUsec - card.prev.throttled) / dtUsec) * 100),
+          at: now,
+        };
+      }
+      card.prev = { usage: c.cpu.usageUsec, throttled: c.cpu.throttledUsec, at };
+      card.last = c;
+      const missing = new Set(c.missing ?? []);
       const pct = c.memory.max ? Math.min(100, (c.memory.current / c.memory.max) * 100) : 0;
       const pidPct = c.pids.max ? Math.min(100, (c.pids.current / c.pids.max) * 100) : 0;
-      const missing = new Set(c.missing ?? []);
-      (ch.el.firstElementChild as HTMLElement).innerHTML = `<div class="kv-cg-head"><span class="kv-mono kv-cg-path">${esc(c.path === '/' ? '/ (your sandbox)' : c.path)}</span>${c.oomKills ? `<span class="kv-badge kv-oom">${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}</span>` : ''}</div>
-        ${missing.has('memory') ? notCounted('memory', mode) : `<div class="kv-gauge" data-kind="memory"><span>memory</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span></div>`}
-        ${missing.has('pids') ? notCounted('pids', mode) : `<div class="kv-gauge" data-kind="pids"><span>pids</span><div class="kv-bar"><div style="width:${pidPct}%"></div></div><span class="kv-num">${c.pids.current} / ${c.pids.max ?? '∞'}</span></div>`}
-        ${missing.has('cpu') ? notCounted('cpu', mode) : `<div class="kv-cpu">CPU ${(c.cpu.usageUsec / 1e6).toFixed(2)} s used${c.cpu.quotaUsec && c.cpu.periodUsec ? ` · limit ${(c.cpu.quotaUsec / c.cpu.periodUsec).toFixed(2)} CPU` : ''} · throttled ${(c.cpu.throttledUsec / 1e6).toFixed(2)} s</div>`}`;
+      card.head.innerHTML = `<div class="kv-cg-head"><span class="kv-mono kv-cg-path">${esc(c.path === '/' ? '/ (your sandbox)' : c.path)}</span>${c.oomKills ? `<span class="kv-badge kv-oom">${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}</span>` : ''}</div>`;
+      card.slots.memory.gauge.innerHTML = missing.has('memory') ? notCounted('memory', mode) : `<div class="kv-gauge" data-kind="memory"><span>memory</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span></div>`;
+      card.slots.pids.gauge.innerHTML = missing.has('pids') ? notCounted('pids', mode) : `<div class="kv-gauge" data-kind="pids"><span>pids</span><div class="kv-bar"><div style="width:${pidPct}%"></div></div><span class="kv-num">${c.pids.current} / ${c.pids.max ?? '∞'}</span></div>`;
+      card.slots.cpu.gauge.innerHTML = missing.has('cpu') ? notCounted('cpu', mode) : `<div class="kv-cpu" data-kind="cpu">CPU ${(c.cpu.usageUsec / 1e6).toFixed(2)} s used${c.cpu.quotaUsec && c.cpu.periodUsec ? ` · limit ${(c.cpu.quotaUsec / c.cpu.periodUsec).toFixed(2)} CPU` : ''} · throttled ${(c.cpu.throttledUsec / 1e6).toFixed(2)} s · now <b>${card.rate.cpu.toFixed(0)}%</b></div>`;
+      for (const k of ['memory', 'pids', 'cpu'] as const) card.slots[k].chart.hidden = missing.has(k);
+      pushPoint(card, now);
     }
-    for (const [p, ch] of charts) {
+    for (const [p, card] of cards) {
       if (!seen.has(p)) {
-        ch.plot.destroy();
-        ch.el.remove();
-        charts.delete(p);
-        lastCg.delete(p);
+        for (const s of Object.values(card.slots)) s.plot.destroy();
+        card.el.remove();
+        cards.delete(p);
       }
     }
   }
@@ -227,6 +288,6 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     unsubscribe();
     clearInterval(uptimeTimer);
     clearInterval(chartTimer);
-    for (const ch of charts.values()) ch.plot.destroy();
+    for (const card of cards.values()) for (const s of Object.values(card.slots)) s.plot.destroy();
   };
 }
