@@ -15,6 +15,8 @@ export interface SandboxSpec {
   idCount: number;
   limits: SandboxLimits;
   rootfsBytes: number;
+  /** More host paths bound read-only inside, `SRC:DEST` or `PATH` (labs' assets, tests). */
+  extraRoBinds?: string[];
 }
 
 export interface EnterOptions {

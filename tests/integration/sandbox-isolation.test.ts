@@ -1,6 +1,9 @@
 // The isolation points of issue 4 item 3, on the real kernel.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_TOOLS_DIR } from '../../server/sandbox/rootfs/etc-files.js';
+import { newSessionId } from '../../server/sessions/registry.js';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../server/sandbox/spec.js';
@@ -42,6 +45,23 @@ describe('a learner sandbox', () => {
     const uid = Number(/^Uid:\s+(\d+)/m.exec(status)![1]);
     expect(uid).toBe(a.spec.idBase);
     expect(uid).toBeGreaterThanOrEqual(kit.config.uidBase);
+  });
+
+  it('binds host paths read-only inside, even from below /tmp (where the new root is staged)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-robind-'));
+    fs.writeFileSync(path.join(dir, 'asset'), 'from the host\n');
+    fs.chmodSync(dir, 0o777); // so that only the read-only mount can refuse a write
+    const sb = await kit.factory.create(kit.factory.specFor(newSessionId(), { extraRoBinds: [`${dir}:/opt/lab-assets`] }));
+    try {
+      const r = await sh(sb, 'cat /opt/lab-assets/asset; touch /opt/lab-assets/x 2>&1 || echo refused; ls /opt/isoplay');
+      expect(r.stdout).toMatch(/^from the host$/m);
+      expect(r.stdout).toMatch(/Read-only file system/);
+      // The project's own tools dir is bound the same way (the VM lab's isoplay-vm).
+      if (fs.existsSync(PROJECT_TOOLS_DIR)) expect(r.stdout).toMatch(/^bin$/m);
+    } finally {
+      await sb.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs on the host kernel', async () => {

@@ -174,16 +174,27 @@ static void bind_dev(const char *name) {
   do_mount(src, dst, NULL, MS_BIND, NULL);
 }
 
-static void ro_bind(const char *spec) {
-  /* PATH (same path inside) or SRC:DEST */
-  char path[4096], inside[4096], dst[4200];
-  struct stat st;
+/* A read-only bind, opened BEFORE the new root's tmpfs is mounted over ROOT (/tmp): a host path
+ * below /tmp (a project cloned there) would be hidden by it afterwards. The mount then binds from
+ * /proc/self/fd/N. spec is PATH (same path inside) or SRC:DEST. */
+struct robind { int fd; char inside[4096]; };
+
+static void ro_bind_open(const char *spec, struct robind *rb) {
+  char path[4096];
   snprintf(path, sizeof path, "%s", spec);
   char *colon = strchr(path, ':');
-  if (colon) { *colon = 0; snprintf(inside, sizeof inside, "%s", colon + 1); }
-  else snprintf(inside, sizeof inside, "%s", path);
-  if (stat(path, &st) < 0) return; /* optional: the host may not have it */
-  snprintf(dst, sizeof dst, ROOT "%s", inside);
+  if (colon) { *colon = 0; snprintf(rb->inside, sizeof rb->inside, "%s", colon + 1); }
+  else snprintf(rb->inside, sizeof rb->inside, "%s", path);
+  rb->fd = open(path, O_PATH | O_CLOEXEC); /* optional: the host may not have it */
+}
+
+static void ro_bind(struct robind *rb) {
+  char src[64], dst[4200];
+  struct stat st;
+  if (rb->fd < 0) return;
+  if (fstat(rb->fd, &st) < 0) die("fstat %s", rb->inside);
+  snprintf(src, sizeof src, "/proc/self/fd/%d", rb->fd);
+  snprintf(dst, sizeof dst, ROOT "%s", rb->inside);
   if (S_ISDIR(st.st_mode)) mkdir_p(dst, 0755);
   else {
     char parent[4200];
@@ -192,10 +203,12 @@ static void ro_bind(const char *spec) {
     if (slash) { *slash = 0; mkdir_p(parent, 0755); }
     create_file(dst, "", 0644);
   }
-  do_mount(path, dst, NULL, MS_BIND | MS_REC, NULL);
+  do_mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
   /* Remount read-only; keep the flags the kernel locks in a user namespace (nosuid, nodev). */
   if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
     die("remount read-only %s", dst);
+  close(rb->fd);
+  rb->fd = -1;
 }
 
 static void lo_up(void) {
@@ -216,6 +229,8 @@ static void build_root(const struct opts *o) {
   snprintf(buf, sizeof buf, "size=%lld,mode=0755", o->rootfs_bytes);
   char src[128];
   snprintf(src, sizeof src, "isoplay-%s", o->id);
+  static struct robind robinds[MAX_LIST];
+  for (int i = 0; i < o->nrobind; i++) ro_bind_open(o->robind[i], &robinds[i]);
   do_mount(src, ROOT, "tmpfs", MS_NOSUID | MS_NODEV, buf);
 
   static const char *dirs[] = {"usr", "etc", "dev", "proc", "sys", "tmp", "run", "run/netns", "run/.isoplay-sys",
@@ -241,7 +256,7 @@ static void build_root(const struct opts *o) {
     if (symlink(links[i][0], buf) < 0) die("symlink %s", buf);
   }
 
-  for (int i = 0; i < o->nrobind; i++) ro_bind(o->robind[i]);
+  for (int i = 0; i < o->nrobind; i++) ro_bind(&robinds[i]);
   for (int i = 0; i < o->nfiles; i++) {
     const char *eq = strchr(o->files[i], '=');
     if (!eq) { errno = 0; die("--file needs PATH=CONTENT"); }

@@ -36,6 +36,7 @@ export function buildCreateArgs(spec: SandboxSpec, cgroup: CgroupHandle, facts: 
   }
   for (const p of RO_BINDS) args.push('--ro-bind', p);
   args.push('--ro-bind', `${PROJECT_TOOLS_DIR}:${PROJECT_TOOLS_INSIDE}`);
+  for (const b of spec.extraRoBinds ?? []) args.push('--ro-bind', b);
   for (const [p, content] of Object.entries(etcFiles(spec.hostname))) args.push('--file', `${p}=${content}`);
   for (const m of cgroupMounts(facts)) args.push('--cgroup-mount', m);
   return args;
