@@ -112,6 +112,21 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.close();
   });
 
+  it('runs the microservices lab by clicking: two services in containers of their own, then a rolling deploy', async () => {
+    const page = await openPage();
+    await page.click('.lab-card[data-lab="microservices"]');
+    await page.waitForSelector('#term-tabs .tab[data-terminal="client"]');
+    for (const step of [1, 2, 3]) await clickThroughStep(page, step, 20_000);
+    await page.waitForSelector('.lab-done');
+    expect(await termText(page, 'client')).toMatch(/shop: you can order tea, coffee, cocoa \(catalog v2 at 10\.0\.0\.4\)/);
+    // The kernel view marks the services' network and PID namespaces as new (nested in the sandbox).
+    const httpdRows = page.locator('.kv-ns tr', { hasText: 'busybox' }); // busybox httpd: comm is busybox
+    expect(await httpdRows.count()).toBeGreaterThanOrEqual(2);
+    expect(await httpdRows.first().locator('td.kv-nested').count()).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'microservices-lab');
+    await page.close();
+  });
+
   it('Reset step gives a fresh sandbox at the start of the step, with the earlier steps replayed', async () => {
     const page = await openPage();
     await page.click('.lab-card[data-lab="first-namespace"]');
