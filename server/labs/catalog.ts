@@ -125,15 +125,19 @@ export function loadLab(dir: string, facts: HostFacts): Lab {
   return { id: m.id, dir, manifest: m, steps, setupScript: opt('setup.sh'), cleanupScript: opt('cleanup.sh'), available: !reason, reason };
 }
 
+const LEVELS = ['beginner', 'intermediate', 'advanced'];
+
 export async function loadCatalog(labsDir: string, facts: HostFacts): Promise<LabCatalog> {
-  const labs = new Map<string, Lab>();
+  const loaded: Lab[] = [];
   if (fs.existsSync(labsDir)) {
     for (const name of fs.readdirSync(labsDir).sort()) {
       const dir = path.join(labsDir, name);
       if (!fs.statSync(dir).isDirectory()) continue;
-      const lab = loadLab(dir, facts);
-      labs.set(lab.id, lab);
+      loaded.push(loadLab(dir, facts));
     }
   }
+  // A learner who has never typed unshare sees the first lab first: by `order`, level, then id.
+  loaded.sort((a, b) => a.manifest.order - b.manifest.order || LEVELS.indexOf(a.manifest.level) - LEVELS.indexOf(b.manifest.level) || a.id.localeCompare(b.id));
+  const labs = new Map(loaded.map((l) => [l.id, l]));
   return { labs, get: (id) => labs.get(id) };
 }

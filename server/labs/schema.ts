@@ -29,6 +29,8 @@ export const LabSchema = z.strictObject({
   summary: z.string().min(10).max(400),
   level: z.enum(['beginner', 'intermediate', 'advanced']),
   minutes: z.number().int().min(1).max(240),
+  /** Where the lab sits in the catalog (lower first); ties go by level, then id. */
+  order: z.number().int().min(0).max(1000).default(100),
   requires: z
     .strictObject({
       userns: z.boolean().default(true),

@@ -2,7 +2,7 @@
 // completes a lab by clicking its exec blocks, and watches an OOM kill in the kernel view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
+import { CHROMIUM, canvasPixels, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
 import { vmUnavailable } from '../../server/labs/catalog.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -165,23 +165,13 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     expect(await page.textContent('.kv-cgroup[data-path="/demo"] [data-kind="pids"]')).toMatch(/not counted: this cgroup is not in the pids hierarchy/);
     // The chart is drawn (the memory line's colour is on the canvas), though /demo had no limit at first.
     await page.waitForTimeout(1200);
-    const linePixels = await page.$eval('.kv-cgroup[data-path="/demo"] canvas', (c) => {
-      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x5c) < 12 && Math.abs(d[i + 1] - 0xcf) < 12 && Math.abs(d[i + 2] - 0xe6) < 12) n++;
-      return n;
-    });
+    const linePixels = await canvasPixels(page, '.kv-cgroup[data-path="/demo"] canvas', [0x5c, 0xcf, 0xe6]);
     expect(linePixels).toBeGreaterThan(50);
     // pids and CPU get charts too, except where the controller does not count the cgroup; the
     // sandbox's CPU chart shows the hog's burst (its line colour is on the canvas).
     expect(await page.isHidden('.kv-cgroup[data-path="/demo"] .kv-chart[data-kind="pids"]')).toBe(true);
     expect(await page.isVisible('.kv-cgroup[data-path="/"] .kv-chart[data-kind="pids"]')).toBe(true);
-    const cpuPixels = await page.$eval('.kv-cgroup[data-path="/"] .kv-chart[data-kind="cpu"] canvas', (c) => {
-      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0xff) < 12 && Math.abs(d[i + 1] - 0xb4) < 12 && Math.abs(d[i + 2] - 0x54) < 12) n++;
-      return n;
-    });
+    const cpuPixels = await canvasPixels(page, '.kv-cgroup[data-path="/"] .kv-chart[data-kind="cpu"] canvas', [0xff, 0xb4, 0x54]);
     expect(cpuPixels).toBeGreaterThan(20);
     expect(await page.textContent('.kv-events')).toMatch(/OOM kill in \/demo/);
     expect(await page.textContent('.kv-verdict')).toMatch(/Same kernel/);

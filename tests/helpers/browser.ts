@@ -46,6 +46,21 @@ export async function waitForTerm(page: Page, re: RegExp, name = 'shell', timeou
   }
 }
 
+/** How many pixels of a canvas (a uPlot chart) have this colour, give or take 11 per channel. */
+export async function canvasPixels(page: Page, selector: string, rgb: [number, number, number]): Promise<number> {
+  return page.$eval(
+    selector,
+    (c, [r, g, b]) => {
+      const canvas = c as HTMLCanvasElement;
+      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) < 12 && Math.abs(d[i + 1] - g) < 12 && Math.abs(d[i + 2] - b) < 12) n++;
+      return n;
+    },
+    rgb,
+  );
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);

@@ -73,4 +73,14 @@ describe('kernel view stream', () => {
     const oom = await until(() => seen.find((m) => m.type === 'event' && m.kind === 'oom'));
     expect(oom).toMatchObject({ kind: 'oom', path: '/demo', count: 1 });
   });
+
+  it('a busy loop past the CPU quota is reported as a throttle event, with the kernel\'s throttled time', async () => {
+    await sh(sb, "timeout 4 sh -c 'while :; do :; done' >/dev/null 2>&1 &");
+    const ev = await until(() => seen.find((m) => m.type === 'event' && m.kind === 'throttle'), 12_000);
+    if (ev.type !== 'event' || ev.kind !== 'throttle') throw new Error();
+    expect(ev.path).toBe('/');
+    const now = await kit.driver.stats(sb.cgroup);
+    expect(ev.throttledUsec).toBeGreaterThanOrEqual(100_000);
+    expect(ev.throttledUsec).toBeLessThanOrEqual(now.cpu.throttledUsec);
+  }, 20_000);
 });
