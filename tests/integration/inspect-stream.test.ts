@@ -72,6 +72,9 @@ describe('kernel view stream', () => {
     await sh(sb, 'bash -c "echo \\$\\$ > /sys/fs/cgroup/memory/demo/cgroup.procs; head -c 100M /dev/zero | tail > /dev/null"; true');
     const oom = await until(() => seen.find((m) => m.type === 'event' && m.kind === 'oom'));
     expect(oom).toMatchObject({ kind: 'oom', path: '/demo', count: 1 });
+    // Reported once, for the cgroup where it happened, not again for the sandbox above it.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(seen.filter((m) => m.type === 'event' && m.kind === 'oom').map((m) => (m as { path: string }).path)).toEqual(['/demo']);
   });
 
   it('a busy loop past the CPU quota is reported as a throttle event, with the kernel\'s throttled time', async () => {

@@ -168,6 +168,9 @@ describe('v2 driver on a fake cgroupfs', () => {
       cpu: { usageUsec: 1234, throttledUsec: 99, quotaUsec: 50000, periodUsec: 100000 },
       oomKills: 2,
     });
+    // Where the kernel has memory.events.local, a child's OOM kill is not counted again here.
+    fs.writeFileSync(path.join(dir, 'memory.events.local'), 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n');
+    expect((await d.stats(h)).oomKills).toBe(0);
     // A child whose parent enabled only +memory has no pids.max or cpu.max.
     fs.mkdirSync(path.join(dir, 'demo'));
     fs.writeFileSync(path.join(dir, 'demo/memory.max'), 'max\n');

@@ -90,7 +90,9 @@ export class CgroupV2Driver implements CgroupDriver {
         quotaUsec: cpuMax[0] && cpuMax[0] !== 'max' ? Number(cpuMax[0]) : null,
         periodUsec: cpuMax[1] ? Number(cpuMax[1]) : null,
       },
-      oomKills: (await readKeyed(path.join(dir, 'memory.events'))).oom_kill ?? 0,
+      // memory.events counts the whole subtree; memory.events.local (Linux 5.2+) only this cgroup,
+      // so an OOM kill in a learner's child is not reported a second time for its parents.
+      oomKills: (await readKeyed(path.join(dir, existsSync(path.join(dir, 'memory.events.local')) ? 'memory.events.local' : 'memory.events'))).oom_kill ?? 0,
       ...(missing.length ? { missing: [...missing] } : {}),
     };
   }
