@@ -81,6 +81,18 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     expect(after.pty[0]).toBeLessThan(before.pty[0]);
     expect(after.pty[1]).toBeLessThan(before.pty[1]);
 
+    // Presenter view: bigger text, so fewer rows and columns, and the PTY follows again.
+    await page.click('#present');
+    await page.click('.term[data-terminal="shell"]');
+    expect(await page.evaluate(() => window.__isoplay.terminals.shell.options.fontSize)).toBe(20);
+    const big = await sizeOf();
+    expect(big.pty).toEqual(big.xterm);
+    expect(big.pty[1]).toBeLessThan(after.pty[1]);
+    await screenshot(page, 'presenter-view');
+    await page.click('#present');
+    await page.click('.term[data-terminal="shell"]');
+    expect(await page.evaluate(() => window.__isoplay.terminals.shell.options.fontSize)).toBe(14);
+
     // Paste, as a clipboard paste inserts text.
     await page.keyboard.insertText('echo pasted-$((2+3))');
     await page.keyboard.press('Enter');

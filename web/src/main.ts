@@ -102,6 +102,7 @@ function mountTerminals(s: CreateSessionResponse): void {
         } else showBanner(`The terminal cannot connect: ${reason} (code ${code})`);
       },
     });
+    view.setFontSize(termFontSize());
     views.push(view);
     window.__isoplay.terminals[name] = view.term;
   });
@@ -176,6 +177,18 @@ async function startSession(opts: { lab?: string; resetStep?: number }, reuse?: 
 }
 
 $('new-sandbox').onclick = () => void startSession({ lab: current?.lab });
+
+// Presenter view: bigger text everywhere for a projector, remembered in this browser.
+const PRESENT_KEY = 'isoplay.presenter';
+const termFontSize = () => (document.body.classList.contains('presenter') ? 20 : 14);
+function setPresenter(on: boolean): void {
+  document.body.classList.toggle('presenter', on);
+  $('present').setAttribute('aria-pressed', String(on));
+  localStorage.setItem(PRESENT_KEY, on ? '1' : '0');
+  for (const v of views) v.setFontSize(termFontSize());
+}
+$('present').onclick = () => setPresenter(!document.body.classList.contains('presenter'));
+setPresenter(localStorage.getItem(PRESENT_KEY) === '1');
 
 async function boot(): Promise<void> {
   const saved = sessionStorage.getItem(SESSION_KEY);

@@ -71,6 +71,13 @@ export class TermView {
     this.connect();
   }
 
+  /** Font size in px (the presenter view uses a bigger one); the PTY follows the new rows and columns. */
+  setFontSize(px: number): void {
+    if (this.term.options.fontSize === px) return;
+    this.term.options.fontSize = px;
+    this.refit();
+  }
+
   refit(): void {
     if (this.el.offsetWidth > 0 && this.el.offsetHeight > 0) this.fit.fit();
   }
