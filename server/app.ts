@@ -17,6 +17,9 @@ import type { RouteContext } from './http/context.js';
 import { labRoutes } from './http/labs.js';
 import { inspectRoutes } from './http/inspect.js';
 import { loadCatalog, vmUnavailable, type LabCatalog } from './labs/catalog.js';
+import { ProgressStore } from './db/progress.js';
+import { WorkshopStore } from './db/workshops.js';
+import { workshopRoutes } from './http/workshops.js';
 
 export interface AppDeps {
   driver?: DriverWithLayout;
@@ -42,7 +45,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   }
   const registry = new Registry(config, config.mode === 'sandbox' ? runtime : undefined, app.log);
   const catalog = deps.catalog ?? (await loadCatalog(config.labsDir, { cgroupMode: driver?.mode ?? null, vmMissing: vmUnavailable() }));
-  const ctx: RouteContext = { config, registry, driver, samplers: new Map() };
+  const progress = new ProgressStore(config.dataDir);
+  const workshops = new WorkshopStore(config.dataDir);
+  const ctx: RouteContext = { config, registry, driver, samplers: new Map(), catalog, progress, workshops };
 
   app.setErrorHandler((err, req, reply) => {
     if (isIsoplayError(err)) {
@@ -64,6 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     await socketRoutes(scope, ctx);
     await labRoutes(scope, ctx, catalog);
     await inspectRoutes(scope, ctx);
+    await workshopRoutes(scope, ctx);
   });
 
   const webRoot = config.webDir;
@@ -79,6 +85,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
 
   app.addHook('onClose', async () => {
     await registry.close();
+    progress.close();
+    workshops.close();
   });
 
   return Object.assign(app, { registry, routeContext: ctx }) as IsoplayApp;

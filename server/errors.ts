@@ -8,6 +8,8 @@ export const ERRORS = {
   ISOPLAY_ERR_NOT_FOUND: { status: 404, message: 'No such route: {detail}' },
   ISOPLAY_ERR_SESSION_NOT_FOUND: { status: 404, message: 'No session with id {id}' },
   ISOPLAY_ERR_LAB_NOT_FOUND: { status: 404, message: 'No lab with id {id}' },
+  ISOPLAY_ERR_WORKSHOP_NOT_FOUND: { status: 404, message: 'No workshop with join code {code}: check the code your instructor gave' },
+  ISOPLAY_ERR_INSTRUCTOR_KEY: { status: 401, message: 'Missing or wrong instructor key for workshop {id}' },
   ISOPLAY_ERR_TERMINAL_NOT_FOUND: { status: 404, message: 'This session has no terminal named {name}' },
   ISOPLAY_ERR_STEP_NOT_REACHED: { status: 409, message: 'Step {step} is not reached yet: finish step {current} first' },
   ISOPLAY_ERR_LAB_UNAVAILABLE: { status: 409, message: 'Lab {id} cannot run on this host: {reason}' },

@@ -43,6 +43,12 @@ export class ProgressStore {
     })();
   }
 
+  /** The lab this learner passed a step in most recently, if any. */
+  latestLab(learner: string): string | undefined {
+    const r = this.db.prepare('SELECT lab FROM progress WHERE learner = ? ORDER BY passed_at DESC LIMIT 1').get(learner) as { lab: string } | undefined;
+    return r?.lab;
+  }
+
   predictions(learner: string, lab: string): Record<number, { choice: number; correct: boolean }> {
     const rows = this.db.prepare('SELECT step, choice, correct FROM predictions WHERE learner = ? AND lab = ?').all(learner, lab) as {
       step: number;

@@ -3,6 +3,9 @@ import type { Config } from '../config.js';
 import type { Registry } from '../sessions/registry.js';
 import type { DriverWithLayout } from '../sandbox/cgroups/index.js';
 import type { Sampler } from '../inspect/sampler.js';
+import type { ProgressStore } from '../db/progress.js';
+import type { WorkshopStore } from '../db/workshops.js';
+import type { LabCatalog } from '../labs/catalog.js';
 
 export interface RouteContext {
   config: Config;
@@ -10,6 +13,9 @@ export interface RouteContext {
   driver: DriverWithLayout | undefined;
   /** The kernel view's samplers by session id (benchmarks stop them to measure their cost). */
   samplers: Map<string, Sampler>;
+  catalog: LabCatalog;
+  progress: ProgressStore;
+  workshops: WorkshopStore;
 }
 
 /** The bearer token from `Authorization: Bearer x` or, for WebSockets, `?token=x`. */

@@ -2,7 +2,6 @@
 // checks (on click and after each command), predictions, and setup / replay / cleanup hooks.
 import type { FastifyInstance } from 'fastify';
 import { IsoplayError } from '../errors.js';
-import { ProgressStore } from '../db/progress.js';
 import type { LabCatalog, Lab } from '../labs/catalog.js';
 import { SessionLab, progressOf } from '../labs/session-lab.js';
 import { type RouteContext, tokenOf } from './context.js';
@@ -30,9 +29,8 @@ function publicLab(lab: Lab) {
 }
 
 export async function labRoutes(app: FastifyInstance, ctx: RouteContext, catalog: LabCatalog): Promise<void> {
-  const store = new ProgressStore(ctx.config.dataDir);
+  const store = ctx.progress;
   const labsOf = new Map<string, SessionLab>();
-  app.addHook('onClose', async () => store.close());
 
   const labOrThrow = (id: string): Lab => {
     const lab = catalog.get(id);

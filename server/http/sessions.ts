@@ -16,7 +16,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Pr
     samplerHz: config.samplerHz,
   }));
 
-  app.post<{ Body: { lab?: string; learner?: string; resetStep?: number } }>(
+  app.post<{ Body: { lab?: string; learner?: string; resetStep?: number; workshop?: string; name?: string } }>(
     '/api/sessions',
     {
       schema: {
@@ -27,13 +27,15 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Pr
             lab: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' },
             learner: { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
             resetStep: { type: 'integer', minimum: 0, maximum: 1000 },
+            workshop: { type: 'string', pattern: '^[A-HJKMNP-Z2-9]{6}$' },
+            name: { type: 'string', minLength: 1, maxLength: 40, pattern: '^[^\\u0000-\\u001f]+$' },
           },
         },
       },
     },
     async (req, reply) => {
       const body = req.body ?? {};
-      const s = await registry.create({ lab: body.lab, learner: body.learner, resetStep: body.resetStep });
+      const s = await registry.create({ lab: body.lab, learner: body.learner, resetStep: body.resetStep, workshop: body.workshop, name: body.name });
       const res: CreateSessionResponse = {
         id: s.id,
         token: s.token,

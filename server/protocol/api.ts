@@ -29,3 +29,38 @@ export interface SessionSummary {
   terminals: { name: string; attached: boolean; exited: boolean }[];
   lab?: string;
 }
+
+/** POST /api/workshops → 201. The instructor key is shown once: only its hash is stored. */
+export interface CreateWorkshopResponse {
+  id: string;
+  title: string;
+  joinCode: string;
+  instructorKey: string;
+}
+
+/** One learner on the instructor's dashboard (GET /api/workshops/:id). */
+export interface WorkshopLearner {
+  name: string;
+  /** A live session exists for this learner, and a browser is attached to one of its terminals. */
+  online: boolean;
+  sessionId?: string;
+  lab?: string;
+  labTitle?: string;
+  /** Steps passed in that lab, and how many it has. */
+  passed: number;
+  steps: number;
+  /** Title of the step the learner is on (the first one not passed). */
+  currentStep?: string;
+  lastActivityAt?: number;
+  memory?: { current: number; max: number | null };
+  oomKills?: number;
+}
+
+export interface WorkshopDashboard {
+  id: string;
+  title: string;
+  joinCode: string;
+  createdAt: number;
+  now: number;
+  learners: WorkshopLearner[];
+}

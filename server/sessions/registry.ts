@@ -62,6 +62,9 @@ export class Session implements SessionInfo {
   resetStep: number | undefined;
   readonly createdAt = Date.now();
   readonly bus = new MemoryEventBus();
+  workshop: string | undefined;
+  displayName: string | undefined;
+  lastActivityAt: number | undefined;
   terminalNames: string[] = ['shell'];
   /** What the page labels each terminal's tab with (a lab's `terminals[].title`). */
   terminalTitles: Record<string, string> = {};
@@ -86,6 +89,7 @@ export class Session implements SessionInfo {
   }
 
   notifyActivity(): void {
+    this.lastActivityAt = Date.now();
     for (const fn of this.activity) {
       try {
         fn();
@@ -302,6 +306,8 @@ export class Registry implements SessionRegistry {
     s.learner = opts.learner && /^[A-Za-z0-9_-]{8,64}$/.test(opts.learner) ? opts.learner : randomBytes(16).toString('base64url');
     s.lab = opts.lab;
     s.resetStep = opts.resetStep;
+    s.workshop = opts.workshop;
+    s.displayName = opts.name;
     s.terminalNames = terminals?.length ? terminals : ['shell'];
     s.terminalTitles = titles;
     for (const [name, t] of s.terminals) if (!s.terminalNames.includes(name)) t.kill('SIGKILL');

@@ -16,6 +16,11 @@ export interface SessionInfo {
   readonly learner: string;
   readonly lab: string | undefined;
   readonly createdAt: number;
+  /** The workshop join code and display name the session was created with, if any. */
+  readonly workshop?: string;
+  readonly displayName?: string;
+  /** When the learner last ran a command (ms since epoch). */
+  readonly lastActivityAt?: number;
   /** Undefined in host mode. */
   readonly sandbox: Sandbox | undefined;
   readonly bus: EventBus;
@@ -34,6 +39,9 @@ export interface SessionInfo {
 export interface CreateSessionOptions {
   lab?: string;
   learner?: string;
+  /** A workshop's join code, and the name the learner gave: the instructor's dashboard shows it. */
+  workshop?: string;
+  name?: string;
   /** Start the lab at this step: the solves of every earlier step are replayed (lab reset). */
   resetStep?: number;
 }

@@ -1,0 +1,79 @@
+// Workshops on a real server: an instructor creates one, learners join with the code and a name,
+// and the dashboard shows each learner's lab, step, connection and sandbox, also after a restart.
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CreateWorkshopResponse, WorkshopDashboard } from '../../server/protocol/api.js';
+import { createSession, startServer, type TestServer } from '../helpers/server.js';
+import { TermClient } from '../helpers/ws.js';
+
+let srv: TestServer | undefined;
+afterAll(async () => srv?.close());
+
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function dashboard(base: string, w: CreateWorkshopResponse, key = w.instructorKey): Promise<Response> {
+  return fetch(`${base}/api/workshops/${w.id}`, { headers: { authorization: `Bearer ${key}` } });
+}
+
+describe('workshops', () => {
+  it('create, join with code and name, see everyone on the dashboard, and keep it across a restart', async () => {
+    srv = await startServer();
+    const created = await fetch(`${srv.base}/api/workshops`, json({ title: 'Containers 101, room B' }));
+    expect(created.status).toBe(201);
+    const w = (await created.json()) as CreateWorkshopResponse;
+    expect(w.joinCode).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
+    expect(await (await fetch(`${srv.base}/api/workshops/join/${w.joinCode.toLowerCase()}`)).json()).toEqual({ title: 'Containers 101, room B', joinCode: w.joinCode });
+
+    // Wrong code, missing name, wrong key: clear 4xx errors, nothing created.
+    const before = srv.app.registry.list().length;
+    const bad = await fetch(`${srv.base}/api/sessions`, json({ workshop: 'ZZZZZZ', name: 'Ada' }));
+    expect(bad.status).toBe(404);
+    expect((await bad.json()).code).toBe('ISOPLAY_ERR_WORKSHOP_NOT_FOUND');
+    const noName = await fetch(`${srv.base}/api/sessions`, json({ workshop: w.joinCode }));
+    expect(noName.status).toBe(400);
+    expect(srv.app.registry.list().length).toBe(before);
+    expect((await dashboard(srv.base, w, 'not-the-key')).status).toBe(401);
+    expect((await fetch(`${srv.base}/api/workshops/${w.id}`)).status).toBe(401);
+
+    // Two learners join; Ada works through step 1 of a lab in her terminal.
+    const ada = await createSession(srv.base, { workshop: w.joinCode, name: 'Ada', lab: 'first-namespace', learner: 'learner-ada-0001' });
+    const bob = await createSession(srv.base, { workshop: w.joinCode, name: 'Bob <script>', learner: 'learner-bob-0001' });
+    const term = TermClient.for(srv.ws, ada);
+    await term.open();
+    term.type('hostname my-box\r');
+    const deadline = Date.now() + 10_000;
+    let d: WorkshopDashboard;
+    for (;;) {
+      d = (await (await dashboard(srv.base, w)).json()) as WorkshopDashboard;
+      if (d.learners.find((l) => l.name === 'Ada')?.passed === 1 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(d.title).toBe('Containers 101, room B');
+    expect(d.learners.map((l) => l.name)).toEqual(['Ada', 'Bob <script>']);
+    const a = d.learners[0];
+    expect(a).toMatchObject({ online: true, sessionId: ada.id, lab: 'first-namespace', labTitle: 'Your first namespaces', passed: 1, steps: 3, currentStep: 'A namespace inside the namespace' });
+    expect(a.lastActivityAt).toBeGreaterThan(d.now - 15_000);
+    expect(d.learners[1]).toMatchObject({ online: false, sessionId: bob.id, passed: 0, steps: 0 });
+    // The learners' secret tokens never reach the dashboard.
+    expect(JSON.stringify(d)).not.toContain('learner-ada-0001');
+    term.close();
+
+    // Restart on the same data: the workshop, its members and their progress are still there.
+    const dataDir = srv.config.dataDir;
+    await srv.app.close();
+    srv = await startServer({ dataDir });
+    const after = (await (await dashboard(srv.base, w)).json()) as WorkshopDashboard;
+    expect(after.learners.map((l) => [l.name, l.online, l.lab, l.passed])).toEqual([
+      ['Ada', false, 'first-namespace', 1],
+      ['Bob <script>', false, undefined, 0],
+    ]);
+    expect(fs.existsSync(`${dataDir}/workshops.db`)).toBe(true);
+  });
+
+  it('refuses a bad title with a 400 naming the field', async () => {
+    srv ??= await startServer();
+    const r = await fetch(`${srv.base}/api/workshops`, json({ title: '' }));
+    expect(r.status).toBe(400);
+    expect((await r.json()).message).toMatch(/title/);
+  });
+});
