@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
@@ -6,6 +7,13 @@ export default defineConfig({
     outDir: '../dist/web',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    // Two pages: the learner's playground and the instructor's workshop dashboard.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('web/index.html', import.meta.url)),
+        instructor: fileURLToPath(new URL('web/instructor.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: {

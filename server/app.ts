@@ -76,6 +76,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   if (fs.existsSync(path.join(webRoot, 'index.html'))) {
     await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'] });
   }
+  if (fs.existsSync(path.join(webRoot, 'instructor.html'))) {
+    app.get('/instructor', (_req, reply) => reply.type('text/html').sendFile('instructor.html'));
+  }
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !fs.existsSync(path.join(webRoot, 'index.html'))) {
       return reply.code(404).send(new IsoplayError('ISOPLAY_ERR_NOT_FOUND', { detail: `${req.method} ${req.url.split('?')[0]}` }).toJSON());

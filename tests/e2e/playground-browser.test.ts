@@ -257,6 +257,53 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await context.close();
   });
 
+  it('runs a workshop: the instructor creates it, two learners join by code and name, the dashboard follows them', async () => {
+    const teacher = await browser.newPage({ viewport: { width: 1300, height: 800 } });
+    teacher.on('pageerror', (e) => console.error('page error:', e.message));
+    await teacher.goto(`${srv.base}/instructor`);
+    await teacher.fill('#ws-title', 'Containers 101');
+    await teacher.click('#ws-form button[type="submit"]');
+    await teacher.waitForFunction(() => /^[A-Z2-9]{6}$/.test(document.getElementById('ws-code')?.textContent ?? ''));
+    const code = (await teacher.textContent('#ws-code'))!;
+    expect(await teacher.textContent('#ws-rows')).toMatch(/Nobody has joined yet/);
+
+    const join = async (name: string): Promise<Page> => {
+      const p = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      p.on('pageerror', (e) => console.error('page error:', e.message));
+      await p.goto(`${srv.base}/?join=${code.toLowerCase()}`);
+      await p.waitForSelector('#join-dialog[open]');
+      expect(await p.textContent('#join-title')).toBe('Containers 101');
+      if (name === 'Ada') await screenshot(p, 'workshop-join');
+      await p.fill('#join-name', name);
+      await p.click('#join-ok');
+      await waitForTerm(p, /root@sandbox/);
+      expect(await p.textContent('#workshop-chip')).toBe(`Workshop: Containers 101 · ${name}`);
+      return p;
+    };
+    const ada = await join('Ada');
+    const grace = await join('Grace');
+    await ada.click('.lab-card[data-lab="first-namespace"]');
+    await clickThroughStep(ada, 1);
+
+    await teacher.waitForFunction(() => document.querySelector('#ws-rows tr[data-name="Ada"]')?.textContent?.includes('1/3'), undefined, { timeout: 10_000 });
+    const adaRow = (await teacher.textContent('#ws-rows tr[data-name="Ada"]'))!;
+    expect(adaRow).toMatch(/Your first namespaces/);
+    expect(adaRow).toMatch(/1\/3 · A namespace inside the namespace/);
+    expect(adaRow).toMatch(/s ago/);
+    expect(await teacher.textContent('#ws-rows tr[data-name="Grace"]')).toMatch(/free sandbox/);
+    expect(await teacher.$$eval('#ws-rows .ws-dot.ws-on', (els) => els.length)).toBe(2);
+    expect(await teacher.textContent('#ws-summary')).toMatch(/2 learners · 2 connected/);
+    await screenshot(teacher, 'workshop-dashboard');
+
+    // A wrong code is a clear message, and the learner still gets a sandbox.
+    const lost = await browser.newPage();
+    await lost.goto(`${srv.base}/?join=ZZZZZZ`);
+    await lost.waitForSelector('#banner:not([hidden])');
+    expect(await lost.textContent('#banner')).toMatch(/No workshop with join code ZZZZZZ/);
+    await waitForTerm(lost, /root@sandbox/);
+    for (const p of [teacher, ada, grace, lost]) await p.close();
+  });
+
   it('shows a clear message when the playground is full', async () => {
     const full = await startServer({ maxSessions: 1 });
     try {

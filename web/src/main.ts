@@ -20,6 +20,27 @@ window.__isoplay = { terminals: {} };
 
 const $ = (id: string) => document.getElementById(id)!;
 const SESSION_KEY = 'isoplay.session';
+const WORKSHOP_KEY = 'isoplay.workshop';
+
+/** The workshop this browser joined (code, name, title), kept across visits. */
+interface JoinedWorkshop {
+  code: string;
+  name: string;
+  title: string;
+}
+function joinedWorkshop(): JoinedWorkshop | undefined {
+  try {
+    return JSON.parse(localStorage.getItem(WORKSHOP_KEY) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+function showWorkshopChip(): void {
+  const w = joinedWorkshop();
+  const chip = $('workshop-chip');
+  chip.hidden = !w;
+  chip.textContent = w ? `Workshop: ${w.title} · ${w.name}` : '';
+}
 const LEARNER_KEY = 'isoplay.learner';
 
 function learnerToken(): string {
@@ -158,9 +179,18 @@ async function startSession(opts: { lab?: string; resetStep?: number }, reuse?: 
       void api('DELETE', `/api/sessions/${old.id}`, undefined, old.token).catch(() => undefined);
     }
     try {
-      s = await api<CreateSessionResponse>('POST', '/api/sessions', { lab: opts.lab, learner: ctx.learner, resetStep: opts.resetStep });
+      const w = joinedWorkshop();
+      s = await api<CreateSessionResponse>('POST', '/api/sessions', { lab: opts.lab, learner: ctx.learner, resetStep: opts.resetStep, ...(w ? { workshop: w.code, name: w.name } : {}) });
     } catch (e) {
       const err = e as ApiError;
+      if (err.code === 'ISOPLAY_ERR_WORKSHOP_NOT_FOUND') {
+        // The workshop is gone (another server, or wiped): carry on without it.
+        localStorage.removeItem(WORKSHOP_KEY);
+        showWorkshopChip();
+        await startSession(opts);
+        showBanner(`${err.message}. You are in a free sandbox now.`, 'info');
+        return;
+      }
       showBanner(err.code === 'ISOPLAY_ERR_CAPACITY' ? err.message : `Could not start a sandbox: ${err.message}`);
       setConn('closed', err.code);
       return;
@@ -190,7 +220,49 @@ function setPresenter(on: boolean): void {
 $('present').onclick = () => setPresenter(!document.body.classList.contains('presenter'));
 setPresenter(localStorage.getItem(PRESENT_KEY) === '1');
 
+/** `/?join=CODE`: ask the learner's name once, then every session carries the workshop's code. */
+async function joinFromUrl(): Promise<string | undefined> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('join')?.trim().toUpperCase();
+  if (!code) return undefined;
+  params.delete('join');
+  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+  let title: string;
+  try {
+    title = (await api<{ title: string }>('GET', `/api/workshops/join/${encodeURIComponent(code)}`)).title;
+  } catch (e) {
+    return (e as ApiError).message;
+  }
+  const prev = joinedWorkshop();
+  const dialog = $('join-dialog') as HTMLDialogElement;
+  $('join-title').textContent = title;
+  const input = $('join-name') as HTMLInputElement;
+  input.value = prev?.name ?? '';
+  const name = await new Promise<string | undefined>((resolve) => {
+    $('join-skip').onclick = () => {
+      dialog.close();
+      resolve(undefined);
+    };
+    ($('join-form') as HTMLFormElement).onsubmit = () => resolve(input.value.trim() || undefined);
+    dialog.showModal();
+    input.focus();
+  });
+  if (!name) return undefined;
+  localStorage.setItem(WORKSHOP_KEY, JSON.stringify({ code, name, title } satisfies JoinedWorkshop));
+  // A session from before the join does not carry the workshop: start a new one.
+  sessionStorage.removeItem(SESSION_KEY);
+  return undefined;
+}
+
 async function boot(): Promise<void> {
+  const joinError = await joinFromUrl();
+  showWorkshopChip();
+  await startFirstSession();
+  // Shown after the session started (starting one clears the banner).
+  if (joinError) showBanner(`${joinError}. You are in a free sandbox.`, 'info');
+}
+
+async function startFirstSession(): Promise<void> {
   const saved = sessionStorage.getItem(SESSION_KEY);
   if (saved) {
     const s = JSON.parse(saved) as CreateSessionResponse;
