@@ -1,8 +1,7 @@
 // Learner progress in an embedded SQLite database (better-sqlite3, WAL): every write is one
 // transaction, so a crash mid-write loses nothing. Keyed by the learner token the browser keeps.
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './open.js';
 
 export interface StepProgress {
   step: number;
@@ -14,11 +13,7 @@ export class ProgressStore {
   private readonly db: Database.Database;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'progress.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(`
+    this.db = openDatabase(dataDir, 'progress.db', `
       CREATE TABLE IF NOT EXISTS progress (
         learner TEXT NOT NULL, lab TEXT NOT NULL, step INTEGER NOT NULL,
         passed_at INTEGER NOT NULL, message TEXT NOT NULL,

@@ -2,9 +2,8 @@
 // learners, an instructor key (only its SHA-256 is stored), and who joined under which name.
 // Everything survives a server restart.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './open.js';
 
 /** No 0/O, 1/I/L: a code read aloud or from a projector is typed right the first time. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -29,11 +28,7 @@ export class WorkshopStore {
   private readonly db: Database.Database;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'workshops.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(`
+    this.db = openDatabase(dataDir, 'workshops.db', `
       CREATE TABLE IF NOT EXISTS workshops (
         id TEXT PRIMARY KEY, title TEXT NOT NULL, join_code TEXT NOT NULL UNIQUE,
         key_hash BLOB NOT NULL, created_at INTEGER NOT NULL);
