@@ -13,7 +13,8 @@ RUN . scripts/apt-packages.sh && apt-get update -qq \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-RUN bash scripts/build-native.sh && npx vite build --logLevel warn
+RUN bash scripts/build-native.sh && npx vite build --logLevel warn \
+ && apt-get update -qq && bash scripts/build-vm.sh && rm -rf /var/lib/apt/lists/*
 ENV HOST=0.0.0.0 PORT=8080
 EXPOSE 8080
 CMD ["node_modules/.bin/tsx", "server/main.ts"]
