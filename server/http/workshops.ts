@@ -52,9 +52,42 @@ export async function workshopRoutes(app: FastifyInstance, ctx: RouteContext): P
     return { title: w.title, joinCode: w.joinCode };
   });
 
+  const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^w[0-9a-f]{12}$' } }, required: ['id'] };
+
+  // A learner asks for help (or withdraws it): shown on the instructor's dashboard.
+  app.post<{ Params: { id: string }; Body: { on: boolean } }>(
+    '/api/sessions/:id/help',
+    { schema: { body: { type: 'object', additionalProperties: false, required: ['on'], properties: { on: { type: 'boolean' } } } } },
+    async (req) => {
+      const s = registry.authorize(req.params.id, tokenOf(req.headers, req.query));
+      if (!s.workshop) throw new IsoplayError('ISOPLAY_ERR_BAD_REQUEST', { detail: 'this session is not in a workshop' });
+      s.helpRequestedAt = req.body.on ? (s.helpRequestedAt ?? Date.now()) : undefined;
+      return { helpRequestedAt: s.helpRequestedAt ?? null };
+    },
+  );
+
+  // The instructor tells the room something: every live session of the workshop gets an event.
+  app.post<{ Params: { id: string }; Body: { text: string } }>(
+    '/api/workshops/:id/announce',
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 300 } } },
+      },
+    },
+    async (req) => {
+      const w = workshops.authorize(req.params.id, tokenOf(req.headers, req.query));
+      if (!w) throw new IsoplayError('ISOPLAY_ERR_INSTRUCTOR_KEY', { id: req.params.id });
+      const live = registry.list().filter((s) => s.workshop === w.joinCode);
+      const at = Date.now();
+      for (const s of live) s.bus.publish({ type: 'event', at, kind: 'announce', text: req.body.text });
+      return { delivered: live.length };
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/workshops/:id',
-    { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^w[0-9a-f]{12}$' } }, required: ['id'] } } },
+    { schema: { params: idParams } },
     async (req): Promise<WorkshopDashboard> => {
       const w = workshops.authorize(req.params.id, tokenOf(req.headers, req.query));
       if (!w) throw new IsoplayError('ISOPLAY_ERR_INSTRUCTOR_KEY', { id: req.params.id });
@@ -79,6 +112,7 @@ export async function workshopRoutes(app: FastifyInstance, ctx: RouteContext): P
           lastActivityAt: s?.lastActivityAt,
           memory: root ? { current: root.memory.current, max: root.memory.max } : undefined,
           oomKills: cgroups ? cgroups.list.reduce((n, c) => n + c.oomKills, 0) : undefined,
+          helpRequestedAt: s?.helpRequestedAt,
         };
       });
       return { id: w.id, title: w.title, joinCode: w.joinCode, createdAt: w.createdAt, now: Date.now(), learners };

@@ -54,6 +54,8 @@ export interface WorkshopLearner {
   lastActivityAt?: number;
   memory?: { current: number; max: number | null };
   oomKills?: number;
+  /** The learner pressed "Ask for help" at this time (ms since epoch) and has not withdrawn it. */
+  helpRequestedAt?: number;
 }
 
 export interface WorkshopDashboard {

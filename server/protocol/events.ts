@@ -78,7 +78,9 @@ export type SessionEvent =
   | { kind: 'step-passed'; lab: string; step: number; message: string }
   | { kind: 'step-failed'; lab: string; step: number; message: string }
   | { kind: 'check-error'; lab: string; step: number; message: string }
-  | { kind: 'exit'; terminal: string; code: number | null };
+  | { kind: 'exit'; terminal: string; code: number | null }
+  /** A message from the workshop's instructor to every learner in it. */
+  | { kind: 'announce'; text: string };
 
 export type EventMessage = { type: 'event'; at: number } & SessionEvent;
 

@@ -65,6 +65,7 @@ export class Session implements SessionInfo {
   workshop: string | undefined;
   displayName: string | undefined;
   lastActivityAt: number | undefined;
+  helpRequestedAt: number | undefined;
   terminalNames: string[] = ['shell'];
   /** What the page labels each terminal's tab with (a lab's `terminals[].title`). */
   terminalTitles: Record<string, string> = {};

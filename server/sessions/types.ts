@@ -21,6 +21,8 @@ export interface SessionInfo {
   readonly displayName?: string;
   /** When the learner last ran a command (ms since epoch). */
   readonly lastActivityAt?: number;
+  /** When the learner asked the workshop's instructor for help (cleared when they withdraw it). */
+  helpRequestedAt?: number;
   /** Undefined in host mode. */
   readonly sandbox: Sandbox | undefined;
   readonly bus: EventBus;

@@ -293,7 +293,21 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     expect(await teacher.textContent('#ws-rows tr[data-name="Grace"]')).toMatch(/free sandbox/);
     expect(await teacher.$$eval('#ws-rows .ws-dot.ws-on', (els) => els.length)).toBe(2);
     expect(await teacher.textContent('#ws-summary')).toMatch(/2 learners · 2 connected/);
+
+    // Grace raises her hand; the instructor sees it, and answers the room with an announcement.
+    await grace.click('#help');
+    await grace.waitForSelector('#help[aria-pressed="true"]');
+    await teacher.waitForSelector('#ws-rows tr[data-name="Grace"] .ws-help', { timeout: 10_000 });
+    expect(await teacher.textContent('#ws-summary')).toMatch(/1 asking for help/);
+    await teacher.fill('#ws-announce-text', 'Five minutes left');
+    await teacher.click('#ws-announce button[type="submit"]');
+    await teacher.waitForFunction(() => /Sent to 2 sandboxes/.test(document.getElementById('ws-announce-done')?.textContent ?? ''));
+    for (const p of [ada, grace]) {
+      await p.waitForFunction(() => /Your instructor: Five minutes left/.test(document.getElementById('banner')?.textContent ?? ''));
+      expect(await p.isVisible('#banner')).toBe(true);
+    }
     await screenshot(teacher, 'workshop-dashboard');
+    await screenshot(grace, 'workshop-learner');
 
     // A wrong code is a clear message, and the learner still gets a sandbox.
     const lost = await browser.newPage();

@@ -56,6 +56,31 @@ describe('workshops', () => {
     expect(d.learners[1]).toMatchObject({ online: false, sessionId: bob.id, passed: 0, steps: 0 });
     // The learners' secret tokens never reach the dashboard.
     expect(JSON.stringify(d)).not.toContain('learner-ada-0001');
+
+    // Bob raises his hand; the dashboard shows it until he withdraws it. Only his token may.
+    const help = (s: { id: string; token: string }, on: boolean, token = s.token) =>
+      fetch(`${srv!.base}/api/sessions/${s.id}/help`, { ...json({ on }), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+    expect((await help(bob, true, ada.token)).status).toBe(401);
+    expect((await help(bob, true)).status).toBe(200);
+    let withHand = (await (await dashboard(srv.base, w)).json()) as WorkshopDashboard;
+    expect(withHand.learners.find((l) => l.name === 'Bob <script>')!.helpRequestedAt).toBeGreaterThan(0);
+    expect(withHand.learners.find((l) => l.name === 'Ada')!.helpRequestedAt).toBeUndefined();
+    await help(bob, false);
+    withHand = (await (await dashboard(srv.base, w)).json()) as WorkshopDashboard;
+    expect(withHand.learners.find((l) => l.name === 'Bob <script>')!.helpRequestedAt).toBeUndefined();
+
+    // An announcement reaches every live session of this workshop, and no other.
+    const outsider = await createSession(srv.base, {});
+    const heard: Record<string, string[]> = {};
+    for (const s of [ada, bob, outsider]) {
+      heard[s.id] = [];
+      srv.app.registry.get(s.id)!.bus.subscribe((m) => m.type === 'event' && m.kind === 'announce' && heard[s.id].push(m.text));
+    }
+    const announce = (key: string) => fetch(`${srv!.base}/api/workshops/${w.id}/announce`, { ...json({ text: 'Five minutes left' }), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+    expect((await announce('wrong')).status).toBe(401);
+    const sent = await announce(w.instructorKey);
+    expect(await sent.json()).toEqual({ delivered: 2 });
+    expect([heard[ada.id], heard[bob.id], heard[outsider.id]]).toEqual([['Five minutes left'], ['Five minutes left'], []]);
     term.close();
 
     // Restart on the same data: the workshop, its members and their progress are still there.

@@ -55,8 +55,9 @@ function row(l: WorkshopLearner, now: number): string {
   const done = l.steps > 0 && l.passed === l.steps;
   const idle = l.online && l.lastActivityAt !== undefined && now - l.lastActivityAt > IDLE_MS;
   const mem = l.memory ? `${(l.memory.current / MiB).toFixed(0)} / ${l.memory.max ? (l.memory.max / MiB).toFixed(0) : '∞'} MiB` : '—';
-  return `<tr class="${idle ? 'ws-idle' : ''}" data-name="${esc(l.name)}">
-    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" title="${l.online ? 'connected' : 'not connected'}"></span>${esc(l.name)}</td>
+  const help = l.helpRequestedAt !== undefined ? ` <span class="ws-help" title="asked ${ago(now - l.helpRequestedAt)}">asks for help</span>` : '';
+  return `<tr class="${idle ? 'ws-idle' : ''}${help ? ' ws-helprow' : ''}" data-name="${esc(l.name)}">
+    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" title="${l.online ? 'connected' : 'not connected'}"></span>${esc(l.name)}${help}</td>
     <td>${l.labTitle ? esc(l.labTitle) : '<span class="ws-muted">free sandbox</span>'}</td>
     <td>${l.steps ? `<div class="ws-progress" title="${l.passed} of ${l.steps} steps"><div style="width:${pct}%" class="${done ? 'ws-done' : ''}"></div></div>
       <span class="ws-step">${done ? '✓ done' : `${l.passed}/${l.steps} · ${esc(l.currentStep ?? '')}`}</span>` : ''}</td>
@@ -88,11 +89,24 @@ async function dashboardView(id: string, key: string): Promise<void> {
           <button class="btn" id="ws-copy">Copy link</button></p></div>
           <div class="ws-join"><div class="ws-muted">join code</div><div class="ws-code" id="ws-code"></div></div>
         </section>
+        <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" placeholder="Tell every learner something, e.g. 5 minutes left" required />
+          <button class="btn" type="submit">Send to everyone</button><span class="ws-muted" id="ws-announce-done"></span></form></section>
         <section class="ws-card"><div class="ws-summary" id="ws-summary"></div>
           <table class="ws-table"><thead><tr><th>learner</th><th>lab</th><th>progress</th><th>last command</th><th>memory</th><th>OOM kills</th></tr></thead>
           <tbody id="ws-rows"></tbody></table>
           <p class="ws-muted ws-foot">Keep this page's address private: it holds the instructor key. <span id="ws-updated"></span></p></section>`;
       $('ws-copy').onclick = () => void navigator.clipboard?.writeText(joinUrl(d.joinCode));
+      ($('ws-announce') as HTMLFormElement).onsubmit = async (e) => {
+        e.preventDefault();
+        const input = $('ws-announce-text') as HTMLInputElement;
+        try {
+          const r = await api<{ delivered: number }>('POST', `/api/workshops/${encodeURIComponent(id)}/announce`, { text: input.value.trim() }, key);
+          $('ws-announce-done').textContent = `Sent to ${r.delivered} sandbox${r.delivered === 1 ? '' : 'es'}.`;
+          input.value = '';
+        } catch (err) {
+          banner((err as ApiError).message);
+        }
+      };
     }
     $('ws-name').textContent = d.title;
     $('ws-code').textContent = d.joinCode;
@@ -102,7 +116,8 @@ async function dashboardView(id: string, key: string): Promise<void> {
     const done = d.learners.filter((l) => l.steps > 0 && l.passed === l.steps).length;
     const byLab = new Map<string, number>();
     for (const l of d.learners) if (l.labTitle) byLab.set(l.labTitle, (byLab.get(l.labTitle) ?? 0) + 1);
-    $('ws-summary').innerHTML = `<b>${d.learners.length}</b> learner${d.learners.length === 1 ? '' : 's'} · <b>${online}</b> connected · <b>${done}</b> finished their lab${
+    const helpCount = d.learners.filter((l) => l.helpRequestedAt !== undefined).length;
+    $('ws-summary').innerHTML = `${helpCount ? `<span class="ws-help">${helpCount} asking for help</span> · ` : ''}<b>${d.learners.length}</b> learner${d.learners.length === 1 ? '' : 's'} · <b>${online}</b> connected · <b>${done}</b> finished their lab${
       byLab.size ? ` · ${[...byLab].map(([t, n]) => `${esc(t)}: ${n}`).join(' · ')}` : ''}`;
     $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : '<tr><td colspan="6" class="ws-muted">Nobody has joined yet. Show the join code to the room.</td></tr>';
     $('ws-updated').textContent = `Updated ${new Date(d.now).toLocaleTimeString()}.`;

@@ -40,7 +40,24 @@ function showWorkshopChip(): void {
   const chip = $('workshop-chip');
   chip.hidden = !w;
   chip.textContent = w ? `Workshop: ${w.title} · ${w.name}` : '';
+  $('help').hidden = !w;
 }
+
+// A raised hand for the instructor's dashboard (per session: a new sandbox starts with it down).
+function setHelp(on: boolean): void {
+  $('help').setAttribute('aria-pressed', String(on));
+  $('help').textContent = on ? 'Help requested (click to withdraw)' : 'Ask for help';
+}
+$('help').onclick = async () => {
+  if (!current) return;
+  const on = $('help').getAttribute('aria-pressed') !== 'true';
+  try {
+    await api('POST', `/api/sessions/${current.id}/help`, { on }, current.token);
+    setHelp(on);
+  } catch (e) {
+    showBanner((e as ApiError).message);
+  }
+};
 const LEARNER_KEY = 'isoplay.learner';
 
 function learnerToken(): string {
@@ -74,6 +91,7 @@ function openEvents(s: CreateSessionResponse): void {
   eventSocket = ws;
   ws.onmessage = (ev) => {
     const msg = JSON.parse(String(ev.data)) as ServerEventMessage;
+    if (msg.type === 'event' && msg.kind === 'announce') showBanner(`Your instructor: ${msg.text}`, 'info');
     if (msg.type !== 'event') lastByType.set(msg.type, msg);
     for (const fn of listeners) fn(msg);
   };
@@ -197,6 +215,7 @@ async function startSession(opts: { lab?: string; resetStep?: number }, reuse?: 
     }
   }
   current = s;
+  setHelp(false);
   window.__isoplay.session = s;
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
   $('lab-name').textContent = s.lab ? `Lab: ${s.lab}` : s.mode === 'host' ? 'Host shell (no sandbox!)' : 'Free sandbox';

@@ -269,6 +269,9 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       cls = 'kv-passed';
     } else if (m.kind === 'exit') {
       text = `Terminal ${m.terminal} exited (${m.code})`;
+    } else if (m.kind === 'announce') {
+      text = `Instructor: ${m.text}`;
+      cls = 'kv-announce';
     } else return;
     events.body.querySelector('.kv-empty')?.remove();
     const row = document.createElement('div');
