@@ -16,8 +16,14 @@ const THROTTLE_EVENT_MIN_USEC = 100_000;
  * so this is only a safety net. */
 const PROCESS_REFRESH_TICKS = 20;
 const THROTTLE_EVENT_EVERY_MS = 5_000;
-/** While a VM runs whose guest has not reported its kernel yet, look again this often. */
-const VM_PROBE_EVERY_MS = 1_000;
+/**
+ * While a VM runs whose guest has not reported its kernel yet, look again every second; a qemu that
+ * stays silent (started by hand, without isoplay-vm) is asked less and less often, down to every 15 s,
+ * so it does not cost its session a probe process a second.
+ */
+export function vmProbeDelayMs(silentForMs: number): number {
+  return silentForMs < 30_000 ? 1_000 : Math.min(15_000, 1_000 + Math.floor((silentForMs - 30_000) / 10));
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -167,6 +173,8 @@ export class Sampler {
   private vmKey = '';
   private probingVms = false;
   private lastVmProbeAt = 0;
+  /** Since when qemu runs without every guest having reported. */
+  private vmSilentSince = 0;
   private offActivity: (() => void) | undefined;
   private running = false;
   private stopped = false;
@@ -225,6 +233,7 @@ export class Sampler {
     const qemus = this.procList.filter((p) => p.comm.startsWith('qemu-system'));
     const key = qemus.map((q) => q.hostPid).join(',');
     if (!qemus.length) {
+      this.vmSilentSince = 0;
       if (this.vms.length || this.vmKey) {
         this.vms = [];
         this.vmKey = '';
@@ -232,7 +241,12 @@ export class Sampler {
       }
       return;
     }
-    if (key === this.vmKey || this.probingVms || Date.now() - this.lastVmProbeAt < VM_PROBE_EVERY_MS) return;
+    if (key === this.vmKey) {
+      this.vmSilentSince = 0;
+      return;
+    }
+    this.vmSilentSince ||= Date.now();
+    if (this.probingVms || Date.now() - this.lastVmProbeAt < vmProbeDelayMs(Date.now() - this.vmSilentSince)) return;
     const sb = this.session.sandbox;
     if (!sb) return;
     this.probingVms = true;

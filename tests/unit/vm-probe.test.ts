@@ -46,3 +46,13 @@ describe('VM probe: the guest reports of isoplay-vm', () => {
     expect(matchVms(qemus, all, two)).toEqual([]);
   });
 });
+
+describe('VM probe pacing', () => {
+  it('asks every second while a VM boots, then backs off to every 15 s for a qemu that never reports', async () => {
+    const { vmProbeDelayMs } = await import('../../server/inspect/sampler.js');
+    expect(vmProbeDelayMs(0)).toBe(1000);
+    expect(vmProbeDelayMs(29_999)).toBe(1000);
+    expect(vmProbeDelayMs(60_000)).toBe(4000);
+    expect(vmProbeDelayMs(10 * 60_000)).toBe(15_000);
+  });
+});
