@@ -7,6 +7,7 @@ import { Sampler } from '../../server/inspect/sampler.js';
 import { MemoryEventBus } from '../../server/sessions/registry.js';
 import type { SessionInfo } from '../../server/sessions/types.js';
 import type { Sandbox } from '../../server/sandbox/spec.js';
+import { until } from '../helpers/wait.js';
 import { makeKit, newSandbox, sh, type Kit } from '../helpers/sandbox.js';
 
 let kit: Kit;
@@ -28,15 +29,6 @@ afterAll(async () => {
   await sb?.destroy();
 });
 
-async function until<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('kernel view stream', () => {
   it('shows host and sandbox on the same kernel', async () => {

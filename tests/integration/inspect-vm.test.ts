@@ -12,6 +12,7 @@ import { PROJECT_TOOLS_DIR } from '../../server/sandbox/rootfs/etc-files.js';
 import { MemoryEventBus } from '../../server/sessions/registry.js';
 import type { SessionInfo } from '../../server/sessions/types.js';
 import type { Sandbox } from '../../server/sandbox/spec.js';
+import { until as waitUntil } from '../helpers/wait.js';
 import { makeKit, newSandbox, type Kit } from '../helpers/sandbox.js';
 
 const missing = vmUnavailable();
@@ -23,15 +24,7 @@ let console_ = '';
 const bus = new MemoryEventBus();
 const notifyActivity = vi.fn();
 
-async function until<T>(fn: () => T | undefined, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; VM console so far:\n${console_.slice(-800)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(fn: () => T | undefined, ms: number, what: string) => waitUntil(fn, ms, what, () => `VM console so far:\n${console_.slice(-800)}`, 50);
 const kernel = () => bus.snapshot().find((m) => m.type === 'kernel') as KernelMessage | undefined;
 
 describe.skipIf(!!missing)(`kernel view with a VM inside the sandbox${missing ? ` (skipped: ${missing})` : ''}`, () => {

@@ -9,6 +9,7 @@ import { detectCgroups } from '../../server/sandbox/cgroups/detect.js';
 import { MemoryEventBus } from '../../server/sessions/registry.js';
 import type { SessionInfo } from '../../server/sessions/types.js';
 import type { Sandbox } from '../../server/sandbox/spec.js';
+import { until } from '../helpers/wait.js';
 import { makeKit, newSandbox, sh, type Kit } from '../helpers/sandbox.js';
 
 const mode = detectCgroups(fs.readFileSync('/proc/self/mountinfo', 'utf8')).mode;
@@ -21,15 +22,6 @@ let sampler: Sampler;
 const bus = new MemoryEventBus();
 const seen: ServerEventMessage[] = [];
 
-async function until<T>(fn: () => T | undefined, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const latest = <T extends ServerEventMessage['type']>(type: T) => bus.snapshot().find((m) => m.type === type) as Extract<ServerEventMessage, { type: T }> | undefined;
 
 describe.skipIf(!v2)(`kernel view on cgroup v2${why}`, () => {
