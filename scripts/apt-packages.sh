@@ -3,7 +3,7 @@
 # cgroup-tools, ping), the compilers for the init helper and better-sqlite3, and qemu plus cpio for
 # the containers-vs-VM lab's virtual machine (scripts/build-vm.sh; its kernel image is taken from
 # /boot or unpacked from `apt-get download`, never installed as a boot kernel of the host).
-RUNTIME_PACKAGES=(util-linux iproute2 procps psmisc cgroup-tools iputils-ping busybox-static less
+RUNTIME_PACKAGES=(util-linux iproute2 procps psmisc cgroup-tools iputils-ping busybox-static less libseccomp-dev
   build-essential python3 ca-certificates qemu-system-x86 cpio file curl)
 # Tests: Debian's chromium for the browser tests, a stock kernel for the pure cgroup v2 VM (it needs
 # the kernel's modules too), crun for the start-time baseline of the benchmarks.

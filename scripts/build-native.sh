@@ -7,6 +7,6 @@ src=server/sandbox/init/isoplay-init.c
 out=build/isoplay-init
 if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
   mkdir -p build
-  cc -O2 -Wall -Wextra -Wno-unused-parameter -o "$out.tmp" "$src"
+  cc -O2 -Wall -Wextra -Wno-unused-parameter -o "$out.tmp" "$src" -lseccomp
   mv "$out.tmp" "$out"
 fi

@@ -36,6 +36,12 @@ export interface Config {
   limits: SandboxLimits;
   /** Size of the sandbox's tmpfs root (its writable layer). */
   rootfsBytes: number;
+  /** Memory kept for the server and the host: all sandboxes together are capped at RAM minus this. */
+  serverReserveBytes: number;
+  /** CPUs all sandboxes together may use (the `<prefix>` parent's quota), below the host's count. */
+  sandboxesCpus: number;
+  /** Ptys a sandbox's own devpts may hold (`max=`): the kernel's pty count is shared by every sandbox. */
+  ptysPerSandbox: number;
   /** Session slot n maps 0..uidCount-1 inside to uidBase + n*uidCount outside. */
   uidBase: number;
   uidCount: number;
@@ -76,6 +82,9 @@ export function defaultConfig(): Config {
       cpuWeight: 100,
     },
     rootfsBytes: 128 * MiB,
+    serverReserveBytes: 512 * MiB,
+    sandboxesCpus: Math.max(0.5, cpus - 0.5),
+    ptysPerSandbox: 32,
     uidBase: 1_000_000_000,
     uidCount: 65536,
     cgroupRoot: '/sys/fs/cgroup',
@@ -90,7 +99,7 @@ export function defaultConfig(): Config {
   };
 }
 
-type Kind = 'int' | 'string' | 'mode' | 'bytes' | 'list' | 'level';
+type Kind = 'int' | 'decimal' | 'string' | 'mode' | 'bytes' | 'list' | 'level';
 /** Each config key: its flag, its env var and its type. The key path is what errors name. */
 const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }[] = [
   { key: 'host', flag: '--host', env: 'HOST', kind: 'string' },
@@ -108,6 +117,9 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'limits.cpuPeriodUsec', flag: '--cpu-period-us', env: 'ISOPLAY_CPU_PERIOD_US', kind: 'int', min: 1 },
   { key: 'limits.cpuWeight', flag: '--cpu-weight', env: 'ISOPLAY_CPU_WEIGHT', kind: 'int', min: 1 },
   { key: 'rootfsBytes', flag: '--rootfs-size', env: 'ISOPLAY_ROOTFS_SIZE', kind: 'bytes', min: 1 },
+  { key: 'serverReserveBytes', flag: '--server-reserve', env: 'ISOPLAY_SERVER_RESERVE', kind: 'bytes', min: 64 * MiB },
+  { key: 'sandboxesCpus', flag: '--sandboxes-cpus', env: 'ISOPLAY_SANDBOXES_CPUS', kind: 'decimal', min: 0.1 },
+  { key: 'ptysPerSandbox', flag: '--ptys-per-sandbox', env: 'ISOPLAY_PTYS_PER_SANDBOX', kind: 'int', min: 2 },
   { key: 'uidBase', flag: '--uid-base', env: 'ISOPLAY_UID_BASE', kind: 'int', min: 65536 },
   { key: 'cgroupRoot', flag: '--cgroup-root', env: 'ISOPLAY_CGROUP_ROOT', kind: 'string' },
   { key: 'samplerHz', flag: '--sampler-hz', env: 'ISOPLAY_SAMPLER_HZ', kind: 'int', min: 1 },
@@ -133,6 +145,12 @@ function parseValue(key: string, kind: Kind, raw: string, min: number | undefine
     case 'level':
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(raw)) throw bad(`unknown log level "${raw}"`);
       return raw;
+    case 'decimal': {
+      if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw bad(`expected a number such as 1.5, found "${raw}"`);
+      const n = Number(raw.trim());
+      if (min !== undefined && n < min) throw bad(`must be at least ${min}, found ${n}`);
+      return n;
+    }
     case 'int':
     case 'bytes': {
       const m = kind === 'bytes' ? /^(\d+)\s*([kmg]?)i?b?$/i.exec(raw.trim()) : /^(\d+)$/.exec(raw.trim());
@@ -182,8 +200,26 @@ export function loadConfig(
   if (out.limits.cpuQuotaUsec > out.limits.cpuPeriodUsec * os.availableParallelism()) {
     throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'limits.cpuQuotaUsec', detail: 'quota exceeds all CPUs of this host' });
   }
+  if (out.sandboxesCpus > os.availableParallelism()) {
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'sandboxesCpus', detail: `exceeds the ${os.availableParallelism()} CPUs of this host` });
+  }
+  if (out.limits.cpuQuotaUsec > out.sandboxesCpus * out.limits.cpuPeriodUsec) {
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'limits.cpuQuotaUsec', detail: `one sandbox's quota exceeds what all sandboxes together may use (sandboxesCpus ${out.sandboxesCpus})` });
+  }
+  if (out.serverReserveBytes >= os.totalmem() - 64 * MiB) {
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'serverReserveBytes', detail: `leaves no memory for sandboxes on this ${Math.round(os.totalmem() / MiB)} MiB host` });
+  }
   if (out.flowLowWaterBytes >= out.flowHighWaterBytes) {
     throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'flowLowWaterBytes', detail: 'must be below flowHighWaterBytes' });
   }
   return out;
+}
+
+/** The caps on the shared parent of every sandbox (the server and the host keep the rest). */
+export function parentLimitsOf(config: Pick<Config, 'serverReserveBytes' | 'sandboxesCpus' | 'limits'>): { memoryBytes: number; cpuQuotaUsec: number; cpuPeriodUsec: number } {
+  return {
+    memoryBytes: os.totalmem() - config.serverReserveBytes,
+    cpuQuotaUsec: Math.round(config.sandboxesCpus * config.limits.cpuPeriodUsec),
+    cpuPeriodUsec: config.limits.cpuPeriodUsec,
+  };
 }

@@ -17,6 +17,7 @@ export const ERRORS = {
     status: 503,
     message: 'The playground is full ({max} sessions are running). Please try again in a minute, or ask your instructor.',
   },
+  ISOPLAY_ERR_BUSY: { status: 429, message: 'Too busy: {detail}. Try again in a moment.' },
   ISOPLAY_ERR_SANDBOX_FAILED: { status: 500, message: 'The sandbox could not be created: {detail}' },
   ISOPLAY_ERR_CHECK_FAILED: { status: 500, message: 'The check could not run: {detail}' },
   ISOPLAY_ERR_INTERNAL: { status: 500, message: 'Internal error: {detail}' },

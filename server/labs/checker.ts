@@ -3,7 +3,6 @@
 // never the terminal's text. Exit 0 passes, exit 1 fails; a timeout, a signal or any other exit
 // code is a check error (our bug, never the learner's failure).
 import type { Sandbox } from '../sandbox/spec.js';
-import { runCommand } from '../sandbox/exec.js';
 
 export type CheckOutcome =
   | { status: 'passed'; message: string }
@@ -11,8 +10,7 @@ export type CheckOutcome =
   | { status: 'error'; message: string };
 
 export async function runScript(sandbox: Sandbox, script: string, timeoutMs: number, env: Record<string, string> = {}) {
-  const cmd = sandbox.enterCommand(['/bin/bash', '-s'], { env: { ISOPLAY_QUIET: '1', ...env } });
-  return runCommand(cmd.file, cmd.args, { input: script, timeoutMs, reject: false });
+  return sandbox.run(['/bin/bash', '-s'], { input: script, timeoutMs, env: { ISOPLAY_QUIET: '1', ...env } });
 }
 
 export async function runCheck(sandbox: Sandbox, script: string, timeoutMs: number, env: Record<string, string> = {}): Promise<CheckOutcome> {

@@ -42,7 +42,7 @@ export async function reapLeftovers(config: Config, driver: CgroupDriver): Promi
         process.kill(st.monitorPid, 'SIGKILL');
         report.processes.push(st.monitorPid);
       }
-      if (await inOurCgroup(st.initPid, config.prefix)) {
+      if ((await readStartTime(st.initPid)) === st.initStart && (await inOurCgroup(st.initPid, config.prefix))) {
         process.kill(st.initPid, 'SIGKILL');
         report.processes.push(st.initPid);
       }

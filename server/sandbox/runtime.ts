@@ -3,6 +3,7 @@
 // (`isoplay-init create`) is spawned here rather than through exec.ts because it lives as long as the
 // sandbox: exec.ts runs commands that finish.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
@@ -10,16 +11,24 @@ import { PROJECT_ROOT } from '../config.js';
 import { IsoplayError } from '../errors.js';
 import type { CgroupDriver, CgroupHandle } from './cgroups/driver.js';
 import type { CgroupLayout } from './cgroups/detect.js';
-import { buildCreateArgs, buildEnterArgs, type HostFacts } from './namespaces/args.js';
-import type { EnterOptions, Sandbox, SandboxFactory, SandboxSpec } from './spec.js';
+import { runCommand, type RunResult } from './exec.js';
+import { buildCreateOps, buildEnterArgs, type EnterTarget, type HostFacts } from './namespaces/args.js';
+import { encodeOps } from './namespaces/ops.js';
+import type { EnterOptions, RunInSandboxOptions, Sandbox, SandboxFactory, SandboxSpec } from './spec.js';
 
 export const INIT_BIN = path.join(PROJECT_ROOT, 'build', 'isoplay-init');
+/** isoplay-init enter's exit code when the recorded init is gone (its pid may be someone else's). */
+export const EXIT_STALE = 111;
+/** Server-side commands (checks, solves, probes) running at once in one sandbox, and waiting. */
+const RUN_CONCURRENCY = 2;
+const RUN_QUEUE = 16;
 
 export interface SandboxState {
   id: string;
   monitorPid: number;
   monitorStart: string;
   initPid: number;
+  initStart: string;
   cgroup: string;
   idBase: number;
   createdAt: number;
@@ -48,7 +57,7 @@ async function runStack(stack: Undo[]): Promise<void> {
   }
 }
 
-function waitForReady(child: ChildProcess, timeoutMs: number): Promise<number> {
+function waitForReady(child: ChildProcess, timeoutMs: number): Promise<{ pid: number; start: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -60,15 +69,48 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<number> {
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^ready (\d+)\n/.exec(out);
+      const m = /^ready (\d+) (\d+)\n/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        resolve({ pid: Number(m[1]), start: m[2] });
       }
     });
     child.once('error', (e) => fail(`cannot start ${INIT_BIN} (${e.message}); run scripts/build-native.sh`));
     child.once('exit', (code, sig) => setTimeout(() => fail(`isoplay-init exited (${sig ?? code})`), 20));
   });
+}
+
+/** The merged-usr links this host has at / (a layout fact, read once). */
+function mergedUsrLinks(): string[] {
+  return ['bin', 'sbin', 'lib', 'lib64', 'lib32'].filter((l) => {
+    try {
+      fsSync.lstatSync(`/${l}`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The cgroup.procs file of this process's own cgroup in each hierarchy: where a monitor goes back
+ * to once its sandbox is made (a freshly spawned child is there anyway).
+ */
+export function ownProcsFiles(layout: CgroupLayout, selfCgroup: string): string[] {
+  const lines = selfCgroup.split('\n').filter(Boolean).map((l) => {
+    const first = l.indexOf(':');
+    const second = l.indexOf(':', first + 1);
+    return { controllers: l.slice(first + 1, second), path: l.slice(second + 1) };
+  });
+  const out: string[] = [];
+  for (const h of layout.hierarchies) {
+    const line = h.version === 2 ? lines.find((l) => l.controllers === '') : lines.find((l) => {
+      const cs = l.controllers.split(',');
+      return h.controllers.every((c) => cs.includes(c)) && cs.length === h.controllers.length;
+    });
+    if (line) out.push(path.posix.join(h.mountPoint, line.path, 'cgroup.procs'));
+  }
+  return out;
 }
 
 export class SandboxRuntime implements SandboxFactory {
@@ -78,13 +120,18 @@ export class SandboxRuntime implements SandboxFactory {
   constructor(
     private readonly config: Config,
     private readonly driver: CgroupDriver,
-    layout: CgroupLayout,
+    private readonly layout: CgroupLayout,
   ) {
-    this.facts = { mode: driver.mode, hierarchies: layout.hierarchies };
+    this.facts = { mode: driver.mode, hierarchies: layout.hierarchies, mergedUsr: mergedUsrLinks() };
   }
 
   get stateDir(): string {
     return path.join(this.config.dataDir, 'sandboxes');
+  }
+
+  /** uid slots in use (a slot whose cgroups could not be removed stays taken). */
+  get slotsInUse(): number {
+    return this.slots.size;
   }
 
   private takeSlot(): number {
@@ -114,31 +161,39 @@ export class SandboxRuntime implements SandboxFactory {
   async create(input: SandboxSpec): Promise<Sandbox> {
     const stack: Undo[] = [];
     const slot = this.takeSlot();
-    stack.push(() => void this.slots.delete(slot));
+    let cgroupsGone = true;
+    // A uid range is handed out again only once nothing of its last sandbox is left in the kernel.
+    stack.push(() => void (cgroupsGone && this.slots.delete(slot)));
     const spec: SandboxSpec = input.idBase >= 0 ? input : { ...input, idBase: this.config.uidBase + slot * this.config.uidCount };
     try {
       const cgroup = await this.driver.create(path.posix.join(spec.prefix, spec.id), spec.limits);
-      stack.push(() => this.driver.destroy(cgroup));
+      stack.push(async () => {
+        cgroupsGone = (await this.driver.destroy(cgroup)).length === 0;
+      });
       await this.driver.delegate(cgroup, spec.idBase, spec.idBase);
 
-      const monitor = spawn(INIT_BIN, buildCreateArgs(spec, cgroup, this.facts), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const ops = buildCreateOps(spec, cgroup, this.facts, {
+        serverPid: process.pid,
+        returnProcs: ownProcsFiles(this.layout, fsSync.readFileSync('/proc/self/cgroup', 'utf8')),
+        ptyMax: this.config.ptysPerSandbox,
+      });
+      const monitor = spawn(INIT_BIN, ['create'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      monitor.stdin!.on('error', () => undefined); // a monitor that refused its input exits; its stderr says why
+      monitor.stdin!.end(encodeOps(ops));
       const exited = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
-      let initPid = 0;
+      const alive = () => monitor.exitCode === null && monitor.signalCode === null;
       stack.push(async () => {
-        // SIGTERM: the monitor tells init, init kills everything in the sandbox and exits, and the
-        // monitor reaps it. (SIGKILL of the monitor would leave init a zombie for whoever adopts
-        // it, and a zombie keeps its cgroups busy until reaped.) SIGKILL only if that stalls.
-        const alive = () => monitor.exitCode === null && monitor.signalCode === null;
-        if (alive()) monitor.kill('SIGTERM');
+        // Kill every process of the session at the cgroup level (however frozen); init dies, and the
+        // monitor, outside the session, reaps it and exits. SIGKILL the monitor only if that stalls.
+        await this.driver.kill(cgroup);
         const timer = (ms: number) => new Promise((r) => setTimeout(r, ms));
-        await Promise.race([exited, timer(1000)]);
+        await Promise.race([exited, timer(2000)]);
         if (alive()) {
           monitor.kill('SIGKILL');
           await Promise.race([exited, timer(1000)]);
         }
-        if (initPid) await waitGone(initPid, 2000);
       });
-      initPid = await waitForReady(monitor, 10_000);
+      const init = await waitForReady(monitor, 10_000);
       monitor.stdout!.resume();
       monitor.stderr!.resume();
 
@@ -147,7 +202,8 @@ export class SandboxRuntime implements SandboxFactory {
         id: spec.id,
         monitorPid: monitor.pid!,
         monitorStart: (await readStartTime(monitor.pid!)) ?? '',
-        initPid,
+        initPid: init.pid,
+        initStart: init.start,
         cgroup: cgroup.path,
         idBase: spec.idBase,
         createdAt: Date.now(),
@@ -155,7 +211,15 @@ export class SandboxRuntime implements SandboxFactory {
       const stateFile = path.join(this.stateDir, `${spec.id}.json`);
       await fs.writeFile(stateFile, JSON.stringify(state));
       stack.push(() => fs.rm(stateFile, { force: true }));
-      return new RunningSandbox(spec, initPid, cgroup, exited, stack);
+      const target: EnterTarget = {
+        initPid: init.pid,
+        initStart: init.start,
+        monitorPid: monitor.pid!,
+        cgroupPath: `/${cgroup.path}`,
+        namespaces: spec.namespaces,
+        seccomp: spec.seccomp !== false,
+      };
+      return new RunningSandbox(spec, target, cgroup, exited, stack);
     } catch (e) {
       await runStack(stack);
       throw e instanceof IsoplayError ? e : new IsoplayError('ISOPLAY_ERR_SANDBOX_FAILED', { detail: (e as Error).message }, { cause: e });
@@ -163,33 +227,44 @@ export class SandboxRuntime implements SandboxFactory {
   }
 }
 
-async function waitGone(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    // Gone, or a zombie: init's parent (the monitor) died first, so whoever adopted it reaps it.
-    try {
-      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-      if (stat[stat.lastIndexOf(')') + 2] === 'Z') return;
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 class RunningSandbox implements Sandbox {
   private destroying: Promise<void> | undefined;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  readonly initPid: number;
+  readonly initStart: string;
+  readonly monitorPid: number;
 
   constructor(
     readonly spec: SandboxSpec,
-    readonly initPid: number,
+    private readonly target: EnterTarget,
     readonly cgroup: CgroupHandle,
     readonly exited: Promise<void>,
     private readonly stack: Undo[],
-  ) {}
+  ) {
+    this.initPid = target.initPid;
+    this.initStart = target.initStart;
+    this.monitorPid = target.monitorPid;
+  }
 
   enterCommand(argv: string[], opts: EnterOptions = {}): { file: string; args: string[]; env: Record<string, string> } {
-    return { file: INIT_BIN, args: buildEnterArgs(this.initPid, this.cgroup, argv, opts), env: {} };
+    return { file: INIT_BIN, args: buildEnterArgs(this.target, this.cgroup, argv, opts), env: {} };
+  }
+
+  async run(argv: string[], opts: RunInSandboxOptions): Promise<RunResult> {
+    if (this.running < RUN_CONCURRENCY) this.running++;
+    else {
+      if (this.waiting.length >= RUN_QUEUE) throw new IsoplayError('ISOPLAY_ERR_BUSY', { detail: `${RUN_CONCURRENCY + RUN_QUEUE} commands are already running or waiting in this sandbox` });
+      await new Promise<void>((resolve) => this.waiting.push(resolve)); // the finishing run hands its slot over
+    }
+    try {
+      const cmd = this.enterCommand(argv, { env: opts.env });
+      return await runCommand(cmd.file, cmd.args, { input: opts.input, timeoutMs: opts.timeoutMs, reject: false });
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 
   destroy(): Promise<void> {

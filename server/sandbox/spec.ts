@@ -17,6 +17,8 @@ export interface SandboxSpec {
   rootfsBytes: number;
   /** More host paths bound read-only inside, `SRC:DEST` or `PATH` (labs' assets, tests). */
   extraRoBinds?: string[];
+  /** The syscall filter (isoplay-init.c load_filter); on unless a test turns it off to prove it matters. */
+  seccomp?: boolean;
 }
 
 export interface EnterOptions {
@@ -26,18 +28,33 @@ export interface EnterOptions {
   exitHandshake?: boolean;
 }
 
+export interface RunInSandboxOptions {
+  input?: string;
+  timeoutMs: number;
+  env?: Record<string, string>;
+}
+
 /** A running sandbox. Owned by a session; destroyed exactly once. */
 export interface Sandbox {
   readonly spec: SandboxSpec;
-  /** Host PID of the sandbox's init (PID 1 inside). */
+  /** Host PID of the sandbox's init (PID 1 inside), its start time and its monitor's pid: `enter`
+   * refuses a pid that no longer carries all three (a dead init's pid is soon someone else's). */
   readonly initPid: number;
+  readonly initStart: string;
+  readonly monitorPid: number;
   readonly cgroup: CgroupHandle;
   /**
    * The host command (file + args) that, started by the host-root server (for example by the PTY
    * library), runs `argv` as root inside this sandbox: every namespace, the session cgroup, its root fs.
    */
   enterCommand(argv: string[], opts?: EnterOptions): { file: string; args: string[]; env: Record<string, string> };
-  /** Resolves when init dies for any reason. */
+  /**
+   * Runs a command inside from the server (checks, solves, probes): at most a few at once per
+   * sandbox, so one learner's stuck checks cannot pile up processes on the host. Never throws for
+   * the command's own failure; throws ISOPLAY_ERR_BUSY when too many are already waiting.
+   */
+  run(argv: string[], opts: RunInSandboxOptions): Promise<import('./exec.js').RunResult>;
+  /** Resolves when init dies for any reason (then the sandbox is over: its session ends). */
   readonly exited: Promise<void>;
   /** Kills every process, removes cgroups, mounts and network objects. Never throws. Idempotent. */
   destroy(): Promise<void>;

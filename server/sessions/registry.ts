@@ -9,6 +9,10 @@ import type { ServerEventMessage } from '../protocol/events.js';
 import type { Sandbox } from '../sandbox/spec.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { Terminal, type TerminalClient } from '../terminal/terminal.js';
+import { CloseCode } from '../protocol/frames.js';
+
+/** The close reason a learner's page shows when the sandbox itself went away. */
+export const SANDBOX_ENDED = 'your sandbox ended: its init (PID 1) exited';
 import type { CreateSessionOptions, EventBus, SessionHooks, SessionInfo, SessionRegistry } from './types.js';
 
 type State = SessionSummary['state'];
@@ -183,20 +187,19 @@ export class Session implements SessionInfo {
     };
   }
 
-  async dispose(): Promise<void> {
+  async dispose(reason = 'session ended'): Promise<void> {
     clearTimeout(this.graceTimer);
     for (const s of this.sockets) {
       try {
-        s.close(4002, 'session ended');
+        s.close(CloseCode.expired, reason);
       } catch {
         /* already closed */
       }
     }
     this.sockets.clear();
     this.state = 'destroyed';
-    // The sandbox first: its init kills every process inside, and each terminal's helper (still
-    // alive) reaps its own shell. Killing the helpers first would orphan the shells to the host's
-    // PID 1, and the sandbox's init cannot finish exiting until whoever that is reaps them.
+    // The sandbox first: it kills every process of the session's cgroup (the terminals' helpers
+    // joined it too), so nothing is orphaned to the host's PID 1.
     await this.sandbox?.destroy();
     for (const t of this.terminals.values()) t.kill('SIGKILL');
   }
@@ -251,7 +254,21 @@ export class Registry implements SessionRegistry {
     if (this.runtime) sandbox = await this.runtime.create(this.runtime.specFor(id));
     const s = new Session(id, sandbox, this.config, (x) => void this.destroy(x.id, 'detach grace period over'));
     s.state = 'ready';
+    // A sandbox whose init exited (the learner ran `kill 1` or reboot(2)) is over, and so is its
+    // session: nothing may ever enter that init's pid again, which soon names another process.
+    void sandbox?.exited.then(() => this.sandboxEnded(s));
     return s;
+  }
+
+  private sandboxEnded(s: Session): void {
+    if (s.state === 'destroyed') return;
+    const pooled = this.pool.indexOf(s);
+    if (pooled >= 0) {
+      this.pool.splice(pooled, 1);
+      void s.dispose().then(() => this.refillPool());
+      return;
+    }
+    if (this.sessions.get(s.id) === s) void this.destroy(s.id, SANDBOX_ENDED);
   }
 
   /** Keeps `poolSize` sandboxes ready (each with its shell already at the prompt), within capacity. */
@@ -335,7 +352,7 @@ export class Registry implements SessionRegistry {
         this.log.warn({ err: e, session: id }, 'session end hook failed');
       }
     }
-    await s.dispose();
+    await s.dispose(reason);
     this.log.info({ session: id, reason }, 'session destroyed');
     this.refillPool();
   }

@@ -36,6 +36,13 @@ export interface CgroupHandle {
   leafProcsFiles: string[];
 }
 
+/** Caps on the `<prefix>` parent of every session: all sandboxes together stay below the host. */
+export interface ParentLimits {
+  memoryBytes: number;
+  cpuQuotaUsec: number;
+  cpuPeriodUsec: number;
+}
+
 export interface CgroupDriver {
   readonly mode: CgroupMode;
   /** Makes the directories in every hierarchy, writes the limits. Throws naming the file and the kernel's error. */
@@ -48,8 +55,17 @@ export interface CgroupDriver {
   stats(handle: CgroupHandle, child?: string): Promise<CgroupStats>;
   /** Child cgroups the learner made, relative paths as seen inside ('/' first). */
   listChildren(handle: CgroupHandle): Promise<string[]>;
-  /** Kills what is left, removes children first, retries while the kernel holds a directory busy. Never throws. */
-  destroy(handle: CgroupHandle): Promise<void>;
+  /**
+   * Ends every process in the session's subtree, in every hierarchy, however the learner left it:
+   * v1 freezes the session, SIGKILLs, then thaws every level (a frozen task ignores SIGKILL);
+   * v2 writes cgroup.kill. Never throws.
+   */
+  kill(handle: CgroupHandle): Promise<void>;
+  /**
+   * kill(), then removes the directories deepest first, retrying while the kernel holds one busy.
+   * Never throws; returns the directories it could not remove (empty when all are gone).
+   */
+  destroy(handle: CgroupHandle): Promise<string[]>;
   /** The handle of an existing session path (for the reaper, which has no handle). */
   handleFor(path: string): CgroupHandle;
   /** Every `<prefix>/*` session directory present in any hierarchy (for the reaper). */

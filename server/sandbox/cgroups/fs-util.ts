@@ -77,45 +77,85 @@ export async function exists(p: string): Promise<boolean> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Kills every process in the subtree (only pids read from OUR cgroup.procs files) and removes the
- * directories deepest first, retrying while the kernel still holds one busy. Never throws.
- */
-export async function killAndRemove(dir: string, timeoutMs = 5000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    const dirs = await listSubtree(dir);
-    if (dirs.length === 0) return [];
-    for (const d of dirs) {
-      const procs = (await readText(path.join(d, 'cgroup.procs'))) ?? '';
-      for (const p of procs.split('\n').filter(Boolean)) {
-        try {
-          process.kill(Number(p), 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
+/** SIGKILLs every pid listed in the cgroup.procs files of these directories (only OUR cgroups). */
+export function killPidsIn(dirs: string[]): number {
+  let n = 0;
+  for (const d of dirs) {
+    let procs = '';
+    try {
+      procs = fsSync.readFileSync(path.join(d, 'cgroup.procs'), 'utf8');
+    } catch {
+      continue; // removed meanwhile
+    }
+    for (const p of procs.split('\n')) {
+      if (!p) continue;
+      try {
+        process.kill(Number(p), 'SIGKILL');
+        n++;
+      } catch {
+        /* exited between the read and the kill */
       }
     }
-    const left: string[] = [];
-    let retryable = false;
-    for (const d of dirs) {
+  }
+  return n;
+}
+
+/** Writes `value` to `file` in each directory that still has it; true if any write succeeded. */
+export function writeEach(dirs: string[], file: string, value: string): boolean {
+  let any = false;
+  for (const d of dirs) {
+    try {
+      fsSync.writeFileSync(path.join(d, file), value);
+      any = true;
+    } catch {
+      /* the directory or the file is gone (or this kernel lacks it): nothing to do there */
+    }
+  }
+  return any;
+}
+
+/**
+ * Removes the directories of each subtree, deepest first. Returns what is left and whether waiting
+ * can help: cgroupfs answers EBUSY while a cgroup still has tasks or children; anything else
+ * (ENOTEMPTY: not a cgroupfs at all) will not change by waiting.
+ */
+export async function removeSubtrees(roots: string[]): Promise<{ left: string[]; retryable: boolean }> {
+  const left: string[] = [];
+  let retryable = false;
+  for (const root of roots) {
+    for (const d of await listSubtree(root)) {
       try {
-        await fs.rmdir(d);
+        fsSync.rmdirSync(d);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue;
         left.push(d);
-        // cgroupfs answers EBUSY while a cgroup still has tasks or children; anything else
-        // (ENOTEMPTY: not a cgroupfs at all) will not change by waiting.
         if (code === 'EBUSY' || code === 'EAGAIN') retryable = true;
       }
     }
+  }
+  return { left, retryable };
+}
+
+/**
+ * Teardown that cannot be refused: `kill` ends every process of the session (however the learner
+ * froze them), then the directories go, deepest first, retrying while the kernel still holds one
+ * busy (exiting tasks). Never throws; returns the directories it could not remove.
+ */
+export async function killAndRemove(roots: string[], kill: () => Promise<void>, timeoutMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await kill();
+    } catch {
+      /* a half-removed session: the rmdir below says what is left */
+    }
+    const { left, retryable } = await removeSubtrees(roots);
     if (left.length === 0) return [];
-    if (!retryable) return left;
-    if (Date.now() > deadline) return left;
-    await sleep(Math.min(200, 10 * 2 ** attempt));
+    if (!retryable || Date.now() > deadline) return left;
+    await sleep(Math.min(100, 5 * 2 ** attempt));
   }
 }
 

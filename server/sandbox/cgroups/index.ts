@@ -2,8 +2,8 @@
 // memory, pids and cpu live on v1). Callers never ask which kernel they are on.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Config, SandboxLimits } from '../../config.js';
-import type { CgroupDriver } from './driver.js';
+import { parentLimitsOf, type Config, type SandboxLimits } from '../../config.js';
+import type { CgroupDriver, ParentLimits } from './driver.js';
 import { type CgroupLayout, detectCgroups } from './detect.js';
 import { CgroupV1Driver } from './v1.js';
 import { CgroupV2Driver } from './v2.js';
@@ -17,9 +17,14 @@ export interface DriverWithLayout extends CgroupDriver {
 
 /** Builds the driver; `mountinfo` is injectable (tests pass a fake layout rooted in a temp dir). */
 export async function createCgroupDriver(
-  config: Pick<Config, 'cgroupRoot' | 'prefix'>,
+  config: Pick<Config, 'cgroupRoot' | 'prefix'> & Partial<Pick<Config, 'serverReserveBytes' | 'sandboxesCpus' | 'limits'>>,
   mountinfo?: string,
 ): Promise<DriverWithLayout> {
+  // A full config caps the sandboxes' shared parent; the unit tests' fake cgroupfs passes none.
+  const parentLimits: ParentLimits | undefined =
+    config.serverReserveBytes !== undefined && config.sandboxesCpus !== undefined && config.limits
+      ? parentLimitsOf({ serverReserveBytes: config.serverReserveBytes, sandboxesCpus: config.sandboxesCpus, limits: config.limits })
+      : undefined;
   const text = mountinfo ?? (await fs.readFile('/proc/self/mountinfo', 'utf8'));
   const layout = detectCgroups(text);
   // Only hierarchies under the configured root (a fake root in tests, /sys/fs/cgroup in production).
@@ -27,8 +32,8 @@ export async function createCgroupDriver(
   if (layout.unified && !layout.hierarchies.includes(layout.unified)) layout.unified = undefined;
   const driver: CgroupDriver =
     layout.mode === 'v2'
-      ? new CgroupV2Driver(layout.unified?.mountPoint ?? config.cgroupRoot, config.prefix)
-      : new CgroupV1Driver(layout, config.prefix);
+      ? new CgroupV2Driver(layout.unified?.mountPoint ?? config.cgroupRoot, config.prefix, parentLimits)
+      : new CgroupV1Driver(layout, config.prefix, parentLimits);
   return Object.assign(driver, { layout });
 }
 

@@ -6,19 +6,34 @@ import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
-import type { CgroupDriver, CgroupHandle, CgroupStats } from './driver.js';
+import type { CgroupDriver, CgroupHandle, CgroupStats, ParentLimits } from './driver.js';
 import { type CgroupHierarchy, type CgroupLayout, findV1, hierarchyName } from './detect.js';
-import { chownAll, exists, killAndRemove, listSubtree, readKeyed, readLimit, readNumber, readText, writeLimit } from './fs-util.js';
+import { chownAll, exists, killAndRemove, killPidsIn, listSubtree, readKeyed, readLimit, readNumber, readText, sleep, writeEach, writeLimit } from './fs-util.js';
 
 export class CgroupV1Driver implements CgroupDriver {
   readonly mode = 'v1' as const;
   private readonly joined: CgroupHierarchy[];
+  private parentDone = false;
 
   constructor(
     private readonly layout: CgroupLayout,
     private readonly prefix: string,
+    private readonly parentLimits?: ParentLimits,
   ) {
     this.joined = layout.hierarchies;
+  }
+
+  /** The shared `<prefix>` parent's caps, written once per driver (a limit the kernel refuses names its key). */
+  private async limitParent(): Promise<void> {
+    if (this.parentDone || !this.parentLimits) return;
+    const mem = this.dir('memory', this.prefix);
+    if (mem) await writeLimit(mem, 'memory.limit_in_bytes', String(this.parentLimits.memoryBytes), 'serverReserveBytes');
+    const cpu = this.dir('cpu', this.prefix);
+    if (cpu) {
+      await writeLimit(cpu, 'cpu.cfs_period_us', String(this.parentLimits.cpuPeriodUsec), 'limits.cpuPeriodUsec');
+      await writeLimit(cpu, 'cpu.cfs_quota_us', String(this.parentLimits.cpuQuotaUsec), 'sandboxesCpus');
+    }
+    this.parentDone = true;
   }
 
   private dirsOf(p: string): Record<string, string> {
@@ -53,6 +68,7 @@ export class CgroupV1Driver implements CgroupDriver {
     }
     const handle = this.handleFor(p);
     try {
+      await this.limitParent();
       await this.writeLimits(p, limits);
     } catch (e) {
       await this.destroy(handle);
@@ -146,9 +162,33 @@ export class CgroupV1Driver implements CgroupDriver {
     return dirs.map((d) => '/' + path.relative(base, d)).map((p) => (p === '/' ? '/' : p));
   }
 
-  async destroy(handle: CgroupHandle): Promise<void> {
-    const left = (await Promise.all(Object.values(handle.dirs).map((d) => killAndRemove(d)))).flat();
+  async kill(handle: CgroupHandle): Promise<void> {
+    const freezer = findV1(this.layout, 'freezer');
+    const frozenRoot = freezer ? handle.dirs[hierarchyName(freezer)] : undefined;
+    // Freeze the whole session first: a frozen task cannot fork or re-freeze anything, so the kill
+    // below cannot race a learner's loop. (Freezing an ancestor freezes every descendant.)
+    if (frozenRoot && writeEach([frozenRoot], 'freezer.state', 'FROZEN')) {
+      for (let i = 0; i < 50; i++) {
+        const state = (await readText(path.join(frozenRoot, 'freezer.state')))?.trim();
+        if (state !== 'FREEZING') break;
+        await sleep(2);
+      }
+    }
+    const all = (await Promise.all(Object.values(handle.dirs).map((d) => listSubtree(d)))).flat();
+    killPidsIn(all);
+    // The unified hierarchy of a hybrid host has a freezer of its own (cgroup.freeze), which SIGKILL
+    // passes; cgroup.kill also catches a fork racing the list above.
+    const unified = this.layout.unified ? handle.dirs[hierarchyName(this.layout.unified)] : undefined;
+    if (unified) writeEach([unified], 'cgroup.kill', '1');
+    // A SIGKILLed task dies only once thawed, and thawing the root leaves a child the learner froze
+    // itself frozen: thaw every level.
+    if (frozenRoot) writeEach(await listSubtree(frozenRoot), 'freezer.state', 'THAWED');
+  }
+
+  async destroy(handle: CgroupHandle): Promise<string[]> {
+    const left = await killAndRemove(Object.values(handle.dirs), () => this.kill(handle));
     if (left.length) process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')}`);
+    return left;
   }
 
   async listSessions(): Promise<string[]> {

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
 import { IsoplayError } from '../../errors.js';
-import type { CgroupDriver, CgroupHandle, CgroupStats } from './driver.js';
-import { chownAll, exists, killAndRemove, listSubtree, readKeyed, readLimit, readNumber, readText, writeLimit } from './fs-util.js';
+import type { CgroupDriver, CgroupHandle, CgroupStats, ParentLimits } from './driver.js';
+import { chownAll, exists, killAndRemove, killPidsIn, listSubtree, readKeyed, readLimit, readNumber, readText, writeEach, writeLimit } from './fs-util.js';
 
 export const V2_LEAF = 'init';
 const NEEDED = ['memory', 'pids', 'cpu'];
@@ -15,9 +15,12 @@ const NEEDED = ['memory', 'pids', 'cpu'];
 export class CgroupV2Driver implements CgroupDriver {
   readonly mode = 'v2' as const;
 
+  private parentDone = false;
+
   constructor(
     private readonly root: string,
     private readonly prefix: string,
+    private readonly parentLimits?: ParentLimits,
   ) {}
 
   private async ensureParent(): Promise<void> {
@@ -35,15 +38,20 @@ export class CgroupV2Driver implements CgroupDriver {
     const enabled = ((await readText(path.join(parent, 'cgroup.subtree_control'))) ?? '').trim().split(/\s+/);
     const toEnable = NEEDED.filter((c) => !enabled.includes(c));
     if (toEnable.length) await fs.writeFile(path.join(parent, 'cgroup.subtree_control'), toEnable.map((c) => `+${c}`).join(' '));
+    if (this.parentLimits && !this.parentDone) {
+      await writeLimit(parent, 'memory.max', String(this.parentLimits.memoryBytes), 'serverReserveBytes');
+      await writeLimit(parent, 'cpu.max', `${this.parentLimits.cpuQuotaUsec} ${this.parentLimits.cpuPeriodUsec}`, 'sandboxesCpus');
+      this.parentDone = true;
+    }
   }
 
   async create(p: string, limits: SandboxLimits): Promise<CgroupHandle> {
     await this.ensureParent();
     const dir = path.join(this.root, p);
     await fs.mkdir(dir);
-    await fs.mkdir(path.join(dir, V2_LEAF));
     const handle = this.handleFor(p);
     try {
+      await fs.mkdir(path.join(dir, V2_LEAF));
       await writeLimit(dir, 'memory.max', String(limits.memoryBytes), 'limits.memoryBytes');
       if (await exists(path.join(dir, 'memory.swap.max'))) await writeLimit(dir, 'memory.swap.max', '0', 'limits.memoryBytes');
       await writeLimit(dir, 'pids.max', String(limits.pids), 'limits.pids');
@@ -102,9 +110,21 @@ export class CgroupV2Driver implements CgroupDriver {
     return (await listSubtree(base)).reverse().map((d) => '/' + path.relative(base, d));
   }
 
-  async destroy(handle: CgroupHandle): Promise<void> {
-    const left = await killAndRemove(handle.dirs.unified);
+  async kill(handle: CgroupHandle): Promise<void> {
+    const dir = handle.dirs.unified;
+    // cgroup.kill (Linux 5.14+) kills the whole subtree at once, forks in flight included; frozen
+    // tasks die too (a v2-frozen task still takes SIGKILL).
+    if (writeEach([dir], 'cgroup.kill', '1')) return;
+    writeEach([dir], 'cgroup.freeze', '1');
+    const all = await listSubtree(dir);
+    killPidsIn(all);
+    writeEach(all, 'cgroup.freeze', '0');
+  }
+
+  async destroy(handle: CgroupHandle): Promise<string[]> {
+    const left = await killAndRemove([handle.dirs.unified], () => this.kill(handle));
     if (left.length) process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')}`);
+    return left;
   }
 
   async listSessions(): Promise<string[]> {
