@@ -37,6 +37,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# Per-learner kernel limits. Each sandbox's user namespace belongs to a uid of its own, so the host's
+# per-user caps apply to each learner: lower the namespace caps to what a lab could ever need (never
+# raise them). Writing them needs CAP_SYS_RESOURCE; `isoplay doctor` reports a host that withholds it.
+for k in user.max_user_namespaces user.max_mnt_namespaces user.max_net_namespaces user.max_pid_namespaces \
+         user.max_ipc_namespaces user.max_uts_namespaces user.max_cgroup_namespaces user.max_time_namespaces; do
+  cur=$(sysctl -n "$k" 2>/dev/null) || continue
+  if [ "$cur" -gt 2048 ] && ! sysctl -qw "$k=2048" 2>/dev/null; then
+    echo "isoplay setup: could not lower $k from $cur to 2048 (no CAP_SYS_RESOURCE here); see npx isoplay doctor"
+    break
+  fi
+done
+
 bash scripts/build-native.sh
 bash scripts/build-vm.sh
 if [ ! -f dist/web/index.html ] || [ -n "$(find web vite.config.ts server/protocol -newer dist/web/index.html -type f 2>/dev/null | head -1)" ]; then

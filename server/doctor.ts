@@ -42,6 +42,9 @@ export function realHost(): HostProbe {
   };
 }
 
+/** What set-up lowers user.max_*_namespaces to: plenty for nested labs, little for an exhaustion attack. */
+export const PER_LEARNER_NAMESPACES = 2048;
+
 const BINARIES: [string, string][] = [
   ['bash', 'bash'], ['unshare', 'util-linux'], ['nsenter', 'util-linux'], ['mount', 'mount'], ['ip', 'iproute2'],
   ['ps', 'procps'], ['cgcreate', 'cgroup-tools'], ['cgexec', 'cgroup-tools'], ['cgclassify', 'cgroup-tools'], ['ping', 'iputils-ping'],
@@ -71,15 +74,38 @@ export function diagnose(h: HostProbe): DoctorCheck[] {
     const mem = where('memory');
     if (mem) {
       const memsw = h.exists(path.join(mem.mountPoint, 'memory.memsw.limit_in_bytes'));
-      checks.push({ name: 'swap accounting', ok: true, required: false, detail: memsw ? 'memsw present: swap is limited too' : 'no memsw: with swap enabled a learner could swap past the memory limit', fix: memsw ? undefined : 'boot with swapaccount=1, or run without swap' });
+      checks.push({ name: 'swap accounting', ok: memsw, required: false, detail: memsw ? 'memsw present: swap is limited too' : 'no memsw: with swap enabled a learner could swap past the memory limit', fix: memsw ? undefined : 'boot with swapaccount=1, or run without swap' });
     }
   }
   const maxUserNs = Number(h.readFile('/proc/sys/user/max_user_namespaces') ?? '0');
   checks.push({ name: 'user namespaces', ok: maxUserNs > 0, required: true, detail: `user.max_user_namespaces = ${maxUserNs}`, fix: 'sysctl -w user.max_user_namespaces=65536' });
+  // Each sandbox's user namespace is created by the session's own unprivileged host uid (so the
+  // kernel's per-user counters charge that learner): whatever restricts unprivileged user
+  // namespaces restricts the playground.
+  const debianUserns = h.readFile('/proc/sys/kernel/unprivileged_userns_clone');
+  if (debianUserns !== undefined) {
+    const on = debianUserns.trim() !== '0';
+    checks.push({ name: 'unprivileged user namespaces', ok: on, required: true, detail: `kernel.unprivileged_userns_clone = ${debianUserns.trim()}${on ? '' : ': sandboxes are created by unprivileged uids and would be refused'}`, fix: on ? undefined : 'sysctl -w kernel.unprivileged_userns_clone=1' });
+  }
   const apparmor = h.readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns');
   if (apparmor !== undefined) {
-    checks.push({ name: 'AppArmor userns restriction', ok: true, required: false, detail: `kernel.apparmor_restrict_unprivileged_userns = ${apparmor.trim()} (the server creates namespaces as root, which this does not restrict)` });
+    const restricted = apparmor.trim() === '1';
+    checks.push({
+      name: 'AppArmor userns restriction', ok: !restricted, required: true,
+      detail: `kernel.apparmor_restrict_unprivileged_userns = ${apparmor.trim()}${restricted ? ': AppArmor refuses the user namespaces that sandboxes (created as unprivileged uids) and learners\' nested containers need' : ''}`,
+      fix: restricted ? 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (or give build/isoplay-init an AppArmor profile with `userns,`)' : undefined,
+    });
   }
+  // The host's per-user limits cap each learner (each is a uid of its own); set-up lowers the
+  // namespace caps where the host lets it.
+  const perUser = ['user/max_user_namespaces', 'user/max_net_namespaces', 'user/max_mnt_namespaces', 'fs/inotify/max_user_instances', 'fs/inotify/max_user_watches']
+    .map((k) => [k.replace(/\//g, '.'), Number(h.readFile(`/proc/sys/${k}`) ?? NaN)] as const);
+  const high = perUser.filter(([k, v]) => k.startsWith('user.') && v > PER_LEARNER_NAMESPACES);
+  checks.push({
+    name: 'per-learner kernel limits', ok: high.length === 0, required: false,
+    detail: `${perUser.map(([k, v]) => `${k}=${v}`).join(' ')}: each applies to each learner${high.length ? `; ${high.map(([k]) => k).join(', ')} above ${PER_LEARNER_NAMESPACES} let one learner hold that many` : ''}`,
+    fix: high.length ? `${high.map(([k]) => `sysctl -w ${k}=${PER_LEARNER_NAMESPACES}`).join('; ')} (scripts/setup.sh does this where the host allows it; it needs CAP_SYS_RESOURCE)` : undefined,
+  });
   checks.push({ name: 'subordinate ids', ok: true, required: false, detail: 'not needed: the server writes each sandbox\'s uid_map itself (no newuidmap, no /etc/subuid)' });
   const pvm = h.exists('/sys/module/kvm_pvm');
   const kvm = h.exists('/dev/kvm') && !pvm && (h.exists('/sys/module/kvm_intel') || h.exists('/sys/module/kvm_amd'));

@@ -8,6 +8,7 @@ import { diagnose, formatChecks, realHost } from './doctor.js';
 import { createCgroupDriver, validateLimits } from './sandbox/cgroups/index.js';
 import { reapLeftovers, removeEmptyParents } from './sandbox/reaper.js';
 import { createSandboxFactory } from './sandbox/index.js';
+import { placeServer, type ServerPlacement } from './sandbox/cgroups/server-cgroup.js';
 
 export async function main(argv: string[]): Promise<void> {
   let config;
@@ -42,6 +43,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`isoplay: ${(e as Error).message}\n`);
     process.exit(1);
   }
+  // The server's own cgroup (a high CPU weight) and OOM protection: one learner cannot starve it.
+  let placement: ServerPlacement | undefined;
+  if (driver) placement = placeServer(driver.layout, config.prefix, config.serverReserveBytes, (m) => process.stderr.write(`isoplay: ${m}\n`));
   let app;
   try {
     app = await buildApp(config, driver ? { driver, runtime: createSandboxFactory(config, driver) } : {});
@@ -62,6 +66,7 @@ export async function main(argv: string[]): Promise<void> {
     stopping = true;
     process.stdout.write(`isoplay: ${sig}: ending every session\n`);
     await app.close();
+    placement?.release();
     if (driver) await removeEmptyParents(driver, config.prefix);
     process.exit(0);
   };

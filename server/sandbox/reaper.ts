@@ -75,10 +75,13 @@ export async function reapLeftovers(config: Config, driver: CgroupDriver): Promi
   return report;
 }
 
-/** Removes the empty `<prefix>` parent directories (only if empty: rmdir refuses otherwise). */
+/**
+ * Removes the empty `<prefix>` parent directories and an empty `<prefix>-server` (a crashed
+ * server's place); rmdir refuses a directory that still has processes or children.
+ */
 export async function removeEmptyParents(driver: CgroupDriver, prefix: string): Promise<void> {
   const layout = (driver as CgroupDriver & { layout?: { hierarchies: { mountPoint: string }[] } }).layout;
   for (const h of layout?.hierarchies ?? []) {
-    await fs.rmdir(path.join(h.mountPoint, prefix)).catch(() => undefined);
+    for (const name of [prefix, `${prefix}-server`]) await fs.rmdir(path.join(h.mountPoint, name)).catch(() => undefined);
   }
 }

@@ -50,6 +50,30 @@ describe('doctor', () => {
     expect(c.fix).toContain('+memory +pids');
   });
 
+  it('fails where unprivileged user namespaces are restricted (sandboxes are created as unprivileged uids), naming the sysctl', () => {
+    for (const [file, key] of [['/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'apparmor_restrict_unprivileged_userns'], ['/proc/sys/kernel/unprivileged_userns_clone', 'unprivileged_userns_clone']]) {
+      const on = file.includes('apparmor') ? '1' : '0';
+      const c = diagnose(FakeHost({}, { [file]: on })).find((x) => x.detail.includes(key))!;
+      expect(c.ok, key).toBe(false);
+      expect(c.required).toBe(true);
+      expect(c.fix).toContain(key);
+      expect(diagnose(FakeHost({}, { [file]: on === '1' ? '0' : '1' })).find((x) => x.detail.includes(key))!.ok).toBe(true);
+    }
+  });
+
+  it('warns when a per-user namespace cap would let one learner hold thousands', () => {
+    const c = diagnose(FakeHost({}, { '/proc/sys/user/max_user_namespaces': '96362' })).find((x) => x.name === 'per-learner kernel limits')!;
+    expect(c.ok).toBe(false);
+    expect(c.fix).toContain('sysctl -w user.max_user_namespaces=2048');
+    expect(diagnose(FakeHost()).find((x) => x.name === 'per-learner kernel limits')!.ok).toBe(true);
+  });
+
+  it('reports missing swap accounting as a warning, not as fine', () => {
+    const c = diagnose(FakeHost()).find((x) => x.name === 'swap accounting')!;
+    expect(c.ok).toBe(false);
+    expect(c.required).toBe(false);
+  });
+
   it('refuses to run without root', () => {
     expect(failing(FakeHost({ uid: 1000 }))).toContain('root');
   });

@@ -95,7 +95,7 @@ describe('the root layout', () => {
 
   it('is a tmpfs of the spec size first, and pivots last', () => {
     const ops = buildRootLayout(spec, facts);
-    expect(ops[0]).toEqual({ op: 'root-tmpfs', bytes: 64 << 20 });
+    expect(ops[0]).toEqual({ op: 'root-tmpfs', bytes: 64 << 20, inodes: 65536 });
     expect(ops.at(-1)).toEqual({ op: 'pivot-root' });
     expect(ops.filter((o) => o.op === 'pivot-root')).toHaveLength(1);
   });

@@ -55,9 +55,15 @@ export class CgroupV1Driver implements CgroupDriver {
       for (const part of parts) {
         const parent = cur;
         cur = path.join(cur, part);
-        await fs.mkdir(cur).catch((e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EEXIST') throw e;
-        });
+        const made = await fs.mkdir(cur).then(
+          () => true,
+          (e: NodeJS.ErrnoException) => {
+            if (e.code !== 'EEXIST') throw e;
+            return false;
+          },
+        );
+        // A parent made anew (the last session's teardown removed it) needs its caps again.
+        if (made && part === this.prefix) this.parentDone = false;
         if (h.controllers.includes('cpuset')) {
           for (const f of ['cpuset.cpus', 'cpuset.mems']) {
             const mine = (await readText(path.join(cur, f)))?.trim();

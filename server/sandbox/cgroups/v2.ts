@@ -32,9 +32,12 @@ export class CgroupV2Driver implements CgroupDriver {
       });
     }
     const parent = path.join(this.root, this.prefix);
-    await fs.mkdir(parent).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+    await fs.mkdir(parent).then(
+      () => (this.parentDone = false), // made anew: it needs its caps again
+      (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      },
+    );
     const enabled = ((await readText(path.join(parent, 'cgroup.subtree_control'))) ?? '').trim().split(/\s+/);
     const toEnable = NEEDED.filter((c) => !enabled.includes(c));
     if (toEnable.length) await fs.writeFile(path.join(parent, 'cgroup.subtree_control'), toEnable.map((c) => `+${c}`).join(' '));

@@ -52,6 +52,9 @@
 #include <unistd.h>
 
 #define EXIT_STALE 111         /* enter: the pid is no longer this sandbox's init */
+/* Every sandbox process is among the first the host's OOM killer takes, before the server. (Raising
+   needs no privilege; a learner may lower it back to 0, never below: that needs CAP_SYS_RESOURCE.) */
+#define SANDBOX_OOM_SCORE_ADJ "500"
 #define MAX_STREAM (4 << 20)   /* bytes of setup operations */
 #define MAX_OPS 4096
 #define MAX_FIELD 65536
@@ -158,7 +161,7 @@ static const struct opdef OPS[] = {
   {"id", 1, OP_SETTING}, {"hostname", 1, OP_SETTING}, {"server-pid", 1, OP_SETTING}, {"map", 2, OP_SETTING},
   {"namespaces", 1, OP_SETTING}, {"join-procs", 1, OP_SETTING}, {"init-procs", 1, OP_SETTING},
   {"return-procs", 1, OP_SETTING}, {"seccomp", 1, OP_SETTING},
-  {"root-tmpfs", 1, OP_ROOT}, {"dir", 2, OP_ROOT}, {"ro-bind", 2, OP_ROOT}, {"ro-bind-try", 2, OP_ROOT},
+  {"root-tmpfs", 2, OP_ROOT}, {"dir", 2, OP_ROOT}, {"ro-bind", 2, OP_ROOT}, {"ro-bind-try", 2, OP_ROOT},
   {"dev-bind", 1, OP_ROOT}, {"symlink", 2, OP_ROOT}, {"file", 3, OP_ROOT}, {"tmpfs", 3, OP_ROOT},
   {"devpts", 2, OP_ROOT}, {"proc", 1, OP_ROOT}, {"sysfs", 1, OP_ROOT}, {"cgroup", 3, OP_ROOT},
   {"remount", 3, OP_ROOT}, {"pivot-root", 0, OP_ROOT},
@@ -271,6 +274,8 @@ static void read_plan(struct plan *pl) {
       pl->id = o->a[0];
     } else if (!strcmp(name, "hostname")) {
       if (!*o->a[0] || strlen(o->a[0]) > 64) refuse("%s: bad hostname", what);
+      for (const char *c = o->a[0]; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '.')) refuse("%s: bad hostname", what);
       pl->hostname = o->a[0];
     } else if (!strcmp(name, "server-pid")) {
       pl->server_pid = (pid_t)parse_num(o->a[0], 1, INT_MAX, 10, what);
@@ -288,6 +293,7 @@ static void read_plan(struct plan *pl) {
       if (l < 13 || strcmp(o->a[0] + l - 13, "/cgroup.procs")) refuse("%s: not a cgroup.procs file", what);
     } else if (!strcmp(name, "root-tmpfs")) {
       parse_num(o->a[0], 4096, 1LL << 40, 10, what);
+      parse_num(o->a[1], 64, 1LL << 32, 10, what);
       if (pl->has_root) refuse("%s: the root is made once", what);
       pl->has_root = 1;
     } else if (o->def->kind == OP_ROOT) {
@@ -475,7 +481,7 @@ static void run_root_ops(struct plan *pl, int from, int to) {
     if (o->def->kind != OP_ROOT) continue;
     if (!strcmp(n, "root-tmpfs")) {
       char opts[64], src[128];
-      snprintf(opts, sizeof opts, "size=%s,mode=0755", o->a[0]);
+      snprintf(opts, sizeof opts, "size=%s,nr_inodes=%s,mode=0755", o->a[0], o->a[1]);
       snprintf(src, sizeof src, "isoplay-%s", pl->id);
       if (mount(src, ROOT, "tmpfs", MS_NOSUID | MS_NODEV, tmpfs_data(opts, data, sizeof data)) < 0) die("mount the root tmpfs");
     } else if (!strcmp(n, "dir")) {
@@ -615,6 +621,7 @@ static int create_main(void) {
   owner = (uid_t)pl.map_base;
   run_root_ops(&pl, 0, split_of(&pl));
 
+  write_file("/proc/self/oom_score_adj", SANDBOX_OOM_SCORE_ADJ);
   int go[2], rep[2];
   if (pipe2(go, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) die("pipe");
   /* The user namespace is created with the session's own unprivileged host ids as its owner, so
@@ -800,6 +807,7 @@ static int enter_main(int argc, char **argv) {
 
   int pidfd = open_init(pid, start, monitor, cgroup);
   for (int i = 0; i < njoin; i++) write_pid(join[i], getpid());
+  write_file("/proc/self/oom_score_adj", SANDBOX_OOM_SCORE_ADJ);
   /* One call joins every namespace of the process the pidfd pins, or none (Linux 5.8+). */
   if (setns(pidfd, flags) < 0) {
     if (errno == ESRCH) stale(pid, "exited");

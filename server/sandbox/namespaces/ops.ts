@@ -24,7 +24,8 @@ export type SettingOp =
 
 /** The new root, built in the child's private mount namespace; paths are as seen inside. */
 export type RootOp =
-  | { op: 'root-tmpfs'; bytes: number }
+  /** The root's tmpfs: its size (charged to the sandbox's memory) and how many files it may hold. */
+  | { op: 'root-tmpfs'; bytes: number; inodes: number }
   | { op: 'dir'; path: string; mode: number }
   /** A host path bound read-only (nosuid, nodev). `try`: skipped when the host lacks it; any other error fails. */
   | { op: 'ro-bind'; src: string; dest: string; optional: boolean }
@@ -54,7 +55,7 @@ function fieldsOf(o: SetupOp): string[] {
     case 'init-procs':
     case 'return-procs': return [o.file];
     case 'seccomp': return [o.on ? 'on' : 'off'];
-    case 'root-tmpfs': return [String(o.bytes)];
+    case 'root-tmpfs': return [String(o.bytes), String(o.inodes)];
     case 'dir': return [o.path, o.mode.toString(8)];
     case 'ro-bind': return [o.src, o.dest];
     case 'dev-bind': return [o.name];

@@ -29,7 +29,8 @@ const DIRS: [string, number][] = [
 export const DEV_BINDS = ['null', 'zero', 'full', 'random', 'urandom', 'tty'] as const;
 
 export function buildRootLayout(spec: SandboxSpec, facts: LayoutFacts): RootOp[] {
-  const ops: RootOp[] = [{ op: 'root-tmpfs', bytes: spec.rootfsBytes }];
+  // One inode per KiB of the root: a learner making empty files hits a limit of its own, quickly.
+  const ops: RootOp[] = [{ op: 'root-tmpfs', bytes: spec.rootfsBytes, inodes: Math.max(1024, Math.floor(spec.rootfsBytes / 1024)) }];
   for (const [path, mode] of DIRS) ops.push({ op: 'dir', path, mode });
 
   // The host's /usr, read-only: util-linux, iproute2, procps, cgroup-tools are the real ones.
@@ -46,13 +47,13 @@ export function buildRootLayout(spec: SandboxSpec, facts: LayoutFacts): RootOp[]
   for (const [path, content] of Object.entries(etcFiles(spec.hostname))) ops.push({ op: 'file', path, mode: 0o644, content });
 
   // /dev: a small tmpfs of binds and a devpts instance of the sandbox's own, with a pty cap.
-  ops.push({ op: 'tmpfs', path: '/dev', flags: ['nosuid', 'noexec'], options: 'mode=0755,size=1m' });
+  ops.push({ op: 'tmpfs', path: '/dev', flags: ['nosuid', 'noexec'], options: 'mode=0755,size=1m,nr_inodes=256' });
   for (const d of DEV_BINDS) ops.push({ op: 'dev-bind', name: d });
   for (const [target, name] of [['pts/ptmx', 'ptmx'], ['/proc/self/fd', 'fd'], ['/proc/self/fd/0', 'stdin'], ['/proc/self/fd/1', 'stdout'], ['/proc/self/fd/2', 'stderr']]) {
     ops.push({ op: 'symlink', target, path: `/dev/${name}` });
   }
   ops.push({ op: 'dir', path: '/dev/shm', mode: 0o1777 });
-  ops.push({ op: 'tmpfs', path: '/dev/shm', flags: SAFE, options: 'mode=1777,size=16m' });
+  ops.push({ op: 'tmpfs', path: '/dev/shm', flags: SAFE, options: 'mode=1777,size=16m,nr_inodes=4096' });
   ops.push({ op: 'dir', path: '/dev/pts', mode: 0o755 });
   // From here on the operations need the sandbox's own namespaces (isoplay-init's phase B): its
   // devpts, and below its proc, sysfs and cgroup views. Everything above is made by host root and
@@ -76,13 +77,13 @@ export function buildRootLayout(spec: SandboxSpec, facts: LayoutFacts): RootOp[]
       continue;
     }
     if (!cgTmpfs) {
-      ops.push({ op: 'tmpfs', path: '/sys/fs/cgroup', flags: SAFE_NOEXEC, options: 'mode=0755,size=64k' });
+      ops.push({ op: 'tmpfs', path: '/sys/fs/cgroup', flags: SAFE_NOEXEC, options: 'mode=0755,size=64k,nr_inodes=64' });
       cgTmpfs = true;
     }
     ops.push({ op: 'dir', path: `/sys/fs/cgroup/${name}`, mode: 0o755 });
     ops.push({ op: 'cgroup', path: `/sys/fs/cgroup/${name}`, type: type as 'cgroup' | 'cgroup2', options });
   }
-  if (cgTmpfs) ops.push({ op: 'remount', path: '/sys/fs/cgroup', flags: ['ro', ...SAFE_NOEXEC], options: 'mode=0755,size=64k' });
+  if (cgTmpfs) ops.push({ op: 'remount', path: '/sys/fs/cgroup', flags: ['ro', ...SAFE_NOEXEC], options: 'mode=0755,size=64k,nr_inodes=64' });
 
   // pivot_root, never chroot: root in a user namespace escapes a chroot.
   ops.push({ op: 'pivot-root' });
