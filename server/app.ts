@@ -1,10 +1,12 @@
 // buildApp(config, deps): registers every plugin and route and returns the instance without
 // listening, so tests call inject() or listen on a random port themselves.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
+import rateLimit from '@fastify/rate-limit';
 import type { Config } from './config.js';
 import { IsoplayError, isIsoplayError } from './errors.js';
 import { Registry } from './sessions/registry.js';
@@ -20,11 +22,16 @@ import { loadCatalog, vmUnavailable, type LabCatalog } from './labs/catalog.js';
 import { ProgressStore } from './db/progress.js';
 import { WorkshopStore } from './db/workshops.js';
 import { workshopRoutes } from './http/workshops.js';
+import { buildAllowList } from './http/host-allow.js';
+import { registerEdgeGuard } from './http/edge-guard.js';
+import { loggerOptions } from './http/log-redact.js';
 
 export interface AppDeps {
   driver?: DriverWithLayout;
   runtime?: SandboxRuntime;
   catalog?: LabCatalog;
+  /** Where the log goes (default stdout); tests capture it to check what it does and does not say. */
+  logStream?: { write(line: string): void };
 }
 
 export interface IsoplayApp extends FastifyInstance {
@@ -34,9 +41,12 @@ export interface IsoplayApp extends FastifyInstance {
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<IsoplayApp> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: 64 * 1024,
+    // X-Forwarded-For / -Host are believed only from the proxies the operator named.
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
   });
+  const hosts = buildAllowList(config.allowedHosts, config.host, os.hostname());
   let driver = deps.driver;
   let runtime = deps.runtime;
   if (config.mode === 'sandbox') {
@@ -47,11 +57,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   const catalog = deps.catalog ?? (await loadCatalog(config.labsDir, { cgroupMode: driver?.mode ?? null, vmMissing: vmUnavailable() }));
   const progress = new ProgressStore(config.dataDir);
   const workshops = new WorkshopStore(config.dataDir);
-  const ctx: RouteContext = { config, registry, driver, samplers: new Map(), catalog, progress, workshops };
+  const ctx: RouteContext = { config, registry, driver, samplers: new Map(), catalog, progress, workshops, hosts };
 
   app.setErrorHandler((err, req, reply) => {
     if (isIsoplayError(err)) {
       if (err.status >= 500) req.log.error({ err }, err.message);
+      if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
       return reply.code(err.status).send(err.toJSON());
     }
     const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
@@ -64,6 +75,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   });
 
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  // Before every route, static file and socket, so none answers a foreign Host; but after the
+  // websocket plugin's own onRequest hook, which marks an upgrade so that the socket of a refused
+  // one is closed after the 403 (otherwise it stays open, and app.close() waits for it forever).
+  registerEdgeGuard(app, hosts, config.allowedOrigins);
+  // Only routes that ask for it (config.rateLimit) are limited: session creation.
+  await app.register(rateLimit, { global: false });
   await app.register(async (scope) => {
     await sessionRoutes(scope, ctx);
     await socketRoutes(scope, ctx);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IsoplayError } from './errors.js';
+import { parseHost } from './http/host-allow.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,6 +34,17 @@ export interface Config {
   poolSize: number;
   /** How long a session lives after its last terminal socket closed. */
   detachGraceMs: number;
+  /** How long a session lives if no terminal socket ever attached to it (a flood of unused sessions ends soon). */
+  unattachedGraceMs: number;
+  /** Anonymous session creations allowed per client address per sessionRateWindowMs. */
+  sessionRateMax: number;
+  /** Session creations allowed per workshop (keyed by its join code: a room shares one NAT address) per window. */
+  workshopSessionRateMax: number;
+  sessionRateWindowMs: number;
+  /** Live anonymous (not workshop) sessions one client address may hold at once. */
+  maxSessionsPerClient: number;
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty: the socket's address is the client. */
+  trustProxy: string[];
   limits: SandboxLimits;
   /** Size of the sandbox's tmpfs root (its writable layer). */
   rootfsBytes: number;
@@ -54,7 +66,12 @@ export interface Config {
   scrollbackBytes: number;
   flowHighWaterBytes: number;
   flowLowWaterBytes: number;
-  /** Origins allowed on WebSocket upgrades besides the server's own host; '*' allows any. */
+  /**
+   * Host names this server answers to besides loopback names, IP literals, the bound address and
+   * os.hostname(): every request with another Host is refused (DNS rebinding).
+   */
+  allowedHosts: string[];
+  /** Full origins (scheme://host:port) allowed besides those whose host is allowed; '*' allows any. */
   allowedOrigins: string[];
   checkTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -74,6 +91,12 @@ export function defaultConfig(): Config {
     maxSessions: Math.max(4, Math.floor(os.totalmem() / (256 * MiB)) - 4),
     poolSize: 2,
     detachGraceMs: 10 * 60_000,
+    unattachedGraceMs: 60_000,
+    sessionRateMax: 10,
+    workshopSessionRateMax: 300,
+    sessionRateWindowMs: 60_000,
+    maxSessionsPerClient: 5,
+    trustProxy: [],
     limits: {
       memoryBytes: 256 * MiB,
       pids: 256,
@@ -93,6 +116,7 @@ export function defaultConfig(): Config {
     scrollbackBytes: 256 * 1024,
     flowHighWaterBytes: 512 * 1024,
     flowLowWaterBytes: 128 * 1024,
+    allowedHosts: [],
     allowedOrigins: [],
     checkTimeoutMs: 10_000,
     logLevel: 'info',
@@ -111,6 +135,12 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'maxSessions', flag: '--max-sessions', env: 'ISOPLAY_MAX_SESSIONS', kind: 'int', min: 1 },
   { key: 'poolSize', flag: '--pool-size', env: 'ISOPLAY_POOL_SIZE', kind: 'int', min: 0 },
   { key: 'detachGraceMs', flag: '--detach-grace-ms', env: 'ISOPLAY_DETACH_GRACE_MS', kind: 'int', min: 0 },
+  { key: 'unattachedGraceMs', flag: '--unattached-grace-ms', env: 'ISOPLAY_UNATTACHED_GRACE_MS', kind: 'int', min: 1000 },
+  { key: 'sessionRateMax', flag: '--session-rate-max', env: 'ISOPLAY_SESSION_RATE_MAX', kind: 'int', min: 1 },
+  { key: 'workshopSessionRateMax', flag: '--workshop-session-rate-max', env: 'ISOPLAY_WORKSHOP_SESSION_RATE_MAX', kind: 'int', min: 1 },
+  { key: 'sessionRateWindowMs', flag: '--session-rate-window-ms', env: 'ISOPLAY_SESSION_RATE_WINDOW_MS', kind: 'int', min: 1000 },
+  { key: 'maxSessionsPerClient', flag: '--max-sessions-per-client', env: 'ISOPLAY_MAX_SESSIONS_PER_CLIENT', kind: 'int', min: 1 },
+  { key: 'trustProxy', flag: '--trust-proxy', env: 'ISOPLAY_TRUST_PROXY', kind: 'list' },
   { key: 'limits.memoryBytes', flag: '--memory', env: 'ISOPLAY_MEMORY', kind: 'bytes', min: 1 },
   { key: 'limits.pids', flag: '--pids', env: 'ISOPLAY_PIDS', kind: 'int', min: 1 },
   { key: 'limits.cpuQuotaUsec', flag: '--cpu-quota-us', env: 'ISOPLAY_CPU_QUOTA_US', kind: 'int', min: 1 },
@@ -124,6 +154,7 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'cgroupRoot', flag: '--cgroup-root', env: 'ISOPLAY_CGROUP_ROOT', kind: 'string' },
   { key: 'samplerHz', flag: '--sampler-hz', env: 'ISOPLAY_SAMPLER_HZ', kind: 'int', min: 1 },
   { key: 'scrollbackBytes', flag: '--scrollback', env: 'ISOPLAY_SCROLLBACK', kind: 'bytes', min: 1024 },
+  { key: 'allowedHosts', flag: '--allowed-hosts', env: 'ISOPLAY_ALLOWED_HOSTS', kind: 'list' },
   { key: 'allowedOrigins', flag: '--allowed-origins', env: 'ISOPLAY_ALLOWED_ORIGINS', kind: 'list' },
   { key: 'checkTimeoutMs', flag: '--check-timeout-ms', env: 'ISOPLAY_CHECK_TIMEOUT_MS', kind: 'int', min: 100 },
   { key: 'logLevel', flag: '--log-level', env: 'ISOPLAY_LOG_LEVEL', kind: 'level' },
@@ -208,6 +239,11 @@ export function loadConfig(
   }
   if (out.serverReserveBytes >= os.totalmem() - 64 * MiB) {
     throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'serverReserveBytes', detail: `leaves no memory for sandboxes on this ${Math.round(os.totalmem() / MiB)} MiB host` });
+  }
+  for (const h of out.allowedHosts) {
+    if (!parseHost(h)) {
+      throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'allowedHosts', detail: `"${h}" is not a host name (give bare names such as playground.example.org, no scheme or path)` });
+    }
   }
   if (out.flowLowWaterBytes >= out.flowHighWaterBytes) {
     throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'flowLowWaterBytes', detail: 'must be below flowHighWaterBytes' });

@@ -5,6 +5,16 @@ export const ERRORS = {
   ISOPLAY_ERR_BAD_REQUEST: { status: 400, message: 'Bad request: {detail}' },
   ISOPLAY_ERR_UNAUTHORIZED: { status: 401, message: 'Missing or wrong session token' },
   ISOPLAY_ERR_FORBIDDEN: { status: 403, message: '{detail}' },
+  // DNS rebinding: a page on a foreign name that resolves to this server. The message names the flag
+  // an operator who does serve that name needs.
+  ISOPLAY_ERR_HOST_NOT_ALLOWED: {
+    status: 403,
+    message: 'This server does not answer to the name "{host}" (a guard against DNS rebinding). If it should, start it with --allowed-hosts {name} (or ISOPLAY_ALLOWED_HOSTS={name}).',
+  },
+  ISOPLAY_ERR_ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    message: 'Requests from a page at {origin} are not allowed. If that page is yours, start the server with --allowed-hosts {name} or --allowed-origins {origin}.',
+  },
   ISOPLAY_ERR_NOT_FOUND: { status: 404, message: 'No such route: {detail}' },
   ISOPLAY_ERR_SESSION_NOT_FOUND: { status: 404, message: 'No session with id {id}' },
   ISOPLAY_ERR_LAB_NOT_FOUND: { status: 404, message: 'No lab with id {id}' },
@@ -18,6 +28,14 @@ export const ERRORS = {
     message: 'The playground is full ({max} sessions are running). Please try again in a minute, or ask your instructor.',
   },
   ISOPLAY_ERR_BUSY: { status: 429, message: 'Too busy: {detail}. Try again in a moment.' },
+  ISOPLAY_ERR_RATE_LIMITED: {
+    status: 429,
+    message: 'Too many new sandboxes were started {from} just now. Please wait {seconds} seconds, then try again.',
+  },
+  ISOPLAY_ERR_TOO_MANY_SESSIONS: {
+    status: 429,
+    message: 'You already have {count} sandboxes running from your network address (the limit is {max}). Close another playground tab, or wait a minute for an unused sandbox to end, then try again.',
+  },
   ISOPLAY_ERR_SANDBOX_FAILED: { status: 500, message: 'The sandbox could not be created: {detail}' },
   ISOPLAY_ERR_CHECK_FAILED: { status: 500, message: 'The check could not run: {detail}' },
   ISOPLAY_ERR_INTERNAL: { status: 500, message: 'Internal error: {detail}' },
@@ -32,13 +50,16 @@ export class IsoplayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly params: Record<string, string | number>;
+  /** Sent as the Retry-After header (seconds) when the caller may simply try again later. */
+  readonly retryAfterSec: number | undefined;
 
-  constructor(code: ErrorCode, params: Record<string, string | number> = {}, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, params: Record<string, string | number> = {}, options?: { cause?: unknown; retryAfterSec?: number }) {
     super(formatMessage(code, params), options);
     this.name = 'IsoplayError';
     this.code = code;
     this.status = ERRORS[code].status;
     this.params = params;
+    this.retryAfterSec = options?.retryAfterSec;
   }
 
   toJSON(): { code: string; message: string } {

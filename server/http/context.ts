@@ -6,6 +6,7 @@ import type { Sampler } from '../inspect/sampler.js';
 import type { ProgressStore } from '../db/progress.js';
 import type { WorkshopStore } from '../db/workshops.js';
 import type { LabCatalog } from '../labs/catalog.js';
+import type { HostAllowList } from './host-allow.js';
 
 export interface RouteContext {
   config: Config;
@@ -16,6 +17,8 @@ export interface RouteContext {
   catalog: LabCatalog;
   progress: ProgressStore;
   workshops: WorkshopStore;
+  /** The names this server answers to (Host and Origin checks). */
+  hosts: HostAllowList;
 }
 
 /** The bearer token from `Authorization: Bearer x` or, for WebSockets, `?token=x`. */

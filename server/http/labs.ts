@@ -114,13 +114,19 @@ export async function labRoutes(app: FastifyInstance, ctx: RouteContext, catalog
     },
   );
 
-  // Progress of a learner across labs (the lab list shows it before any session exists).
-  app.get<{ Params: { learner: string } }>('/api/learners/:learner/progress', async (req) => {
-    const out: Record<string, { current: number; done: boolean; steps: number }> = {};
-    for (const lab of catalog.labs.values()) {
-      const p = progressOf(store, req.params.learner, lab);
-      out[lab.id] = { current: p.current, done: p.done, steps: lab.steps.length };
-    }
-    return out;
-  });
+  // The progress of this session's learner across every lab (the lab list shows it). Authorized
+  // by the session's token: the learner secret itself never travels in a URL.
+  app.get<{ Params: { id: string } }>(
+    '/api/sessions/:id/progress',
+    { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^s[a-z2-7]{10}$' } }, required: ['id'], additionalProperties: false } } },
+    async (req) => {
+      const s = ctx.registry.authorize(req.params.id, tokenOf(req.headers, req.query));
+      const out: Record<string, { current: number; done: boolean; steps: number }> = {};
+      for (const lab of catalog.labs.values()) {
+        const p = progressOf(store, s.learner, lab);
+        out[lab.id] = { current: p.current, done: p.done, steps: lab.steps.length };
+      }
+      return out;
+    },
+  );
 }

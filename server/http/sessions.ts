@@ -1,7 +1,9 @@
-// REST routes for sessions: create, inspect, end; plus health and the public config.
+// REST routes for sessions: create (rate-limited, see session-limits.ts), inspect, end; plus
+// health and the public config.
 import type { FastifyInstance } from 'fastify';
 import type { CreateSessionResponse } from '../protocol/api.js';
 import { type RouteContext, tokenOf } from './context.js';
+import { sessionCreationLimit } from './session-limits.js';
 
 export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { registry, config } = ctx;
@@ -19,6 +21,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Pr
   app.post<{ Body: { lab?: string; learner?: string; resetStep?: number; workshop?: string; name?: string } }>(
     '/api/sessions',
     {
+      config: { rateLimit: sessionCreationLimit(ctx) },
       schema: {
         body: {
           type: 'object',
@@ -35,7 +38,15 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Pr
     },
     async (req, reply) => {
       const body = req.body ?? {};
-      const s = await registry.create({ lab: body.lab, learner: body.learner, resetStep: body.resetStep, workshop: body.workshop, name: body.name });
+      const s = await registry.create({
+        lab: body.lab,
+        learner: body.learner,
+        resetStep: body.resetStep,
+        workshop: body.workshop,
+        name: body.name,
+        // The socket's address, or X-Forwarded-For only from a proxy named in --trust-proxy.
+        clientAddress: req.ip,
+      });
       const res: CreateSessionResponse = {
         id: s.id,
         token: s.token,

@@ -1,6 +1,7 @@
 // The two WebSockets of a session: one per terminal (binary frames, DESIGN.md §6) and one for
 // events (JSON text). Failures close with a documented code and a reason; nothing here throws
-// inside a socket callback, and a bad frame never ends the session.
+// inside a socket callback, and a bad frame never ends the session. (Their Host was checked by
+// edge-guard.ts before the upgrade; their Origin is checked here, against the same allow-list.)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CloseCode, decodeClientFrame, FrameError, MAX_CLIENT_FRAME_BYTES } from '../protocol/frames.js';
@@ -8,17 +9,23 @@ import { isIsoplayError } from '../errors.js';
 import type { Session } from '../sessions/registry.js';
 import type { TerminalClient } from '../terminal/terminal.js';
 import { type RouteContext, tokenOf } from './context.js';
+import { originAllowed, shownHost } from './host-allow.js';
 
-function originAllowed(req: FastifyRequest, allowed: string[]): boolean {
+// Never against the request's own Host: on a rebinding page that is the attacker's name too.
+function socketOriginAllowed(ctx: RouteContext, req: FastifyRequest): boolean {
   const origin = req.headers.origin;
-  if (!origin) return true; // non-browser clients send none
-  if (allowed.includes('*') || allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+  if (origin === undefined) return true; // non-browser clients send none
+  return originAllowed(origin, ctx.hosts, ctx.config.allowedOrigins);
 }
+
+// Loose on purpose: an unknown id or terminal closes with 4000 / 4004 after the upgrade (what the
+// page understands), rather than a 400 before it.
+const socketParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 64 }, name: { type: 'string', maxLength: 64 } },
+  required: ['id'],
+};
+const socketQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 256 } } };
 
 function closeWith(socket: WebSocket, code: number, reason: string): void {
   try {
@@ -30,8 +37,8 @@ function closeWith(socket: WebSocket, code: number, reason: string): void {
 
 /** Authorizes the socket's session, or closes it with 4000/4001/4005 and returns undefined. */
 function sessionFor(ctx: RouteContext, socket: WebSocket, req: FastifyRequest<{ Params: { id: string } }>): Session | undefined {
-  if (!originAllowed(req, ctx.config.allowedOrigins)) {
-    closeWith(socket, CloseCode.badOrigin, `origin ${req.headers.origin} is not allowed`);
+  if (!socketOriginAllowed(ctx, req)) {
+    closeWith(socket, CloseCode.badOrigin, `origin ${shownHost(req.headers.origin)} is not allowed (see --allowed-hosts)`);
     return undefined;
   }
   try {
@@ -44,7 +51,7 @@ function sessionFor(ctx: RouteContext, socket: WebSocket, req: FastifyRequest<{ 
 }
 
 export async function socketRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  app.get<{ Params: { id: string; name: string } }>('/api/sessions/:id/terminals/:name', { websocket: true }, (socket, req) => {
+  app.get<{ Params: { id: string; name: string } }>('/api/sessions/:id/terminals/:name', { websocket: true, schema: { params: socketParams, querystring: socketQuery } }, (socket, req) => {
     const session = sessionFor(ctx, socket, req);
     if (!session) return;
     const terminal = session.terminal(req.params.name);
@@ -76,7 +83,7 @@ export async function socketRoutes(app: FastifyInstance, ctx: RouteContext): Pro
     socket.on('error', () => undefined);
   });
 
-  app.get<{ Params: { id: string } }>('/api/sessions/:id/events', { websocket: true }, (socket, req) => {
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/events', { websocket: true, schema: { params: socketParams, querystring: socketQuery } }, (socket, req) => {
     const session = sessionFor(ctx, socket, req);
     if (!session) return;
     const unsubscribe = session.bus.subscribe((msg) => {

@@ -1,5 +1,7 @@
-// The session registry: a learner session = sandbox + terminals + event bus; tokens, capacity,
-// a pool of ready sandboxes, the detach grace period and teardown. Lifecycle:
+// The session registry: a learner session = sandbox + terminals + event bus; tokens, capacity
+// (host-wide, and live anonymous sessions per client address), a pool of ready sandboxes, the
+// grace periods (never attached, detached) and teardown, and the audit trail of each session's
+// start and end in the log. Lifecycle:
 // creating -> ready -> attached <-> detached -> expired -> destroyed.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -68,6 +70,10 @@ export class Session implements SessionInfo {
   readonly bus = new MemoryEventBus();
   workshop: string | undefined;
   displayName: string | undefined;
+  /** The address the session was requested from (the audit trail; the per-client cap). */
+  clientAddress: string | undefined;
+  /** Once a terminal socket has attached, the long detach grace applies instead of the short one. */
+  everAttached = false;
   lastActivityAt: number | undefined;
   helpRequestedAt: number | undefined;
   terminalNames: string[] = ['shell'];
@@ -153,6 +159,7 @@ export class Session implements SessionInfo {
 
   socketOpened(client: TerminalClient): void {
     this.sockets.add(client);
+    this.everAttached = true;
     clearTimeout(this.graceTimer);
     if (this.state === 'ready' || this.state === 'detached') this.state = 'attached';
   }
@@ -165,12 +172,16 @@ export class Session implements SessionInfo {
     }
   }
 
+  /**
+   * Ends the session after a grace period: a short one while no terminal socket has ever attached
+   * (a flood of sessions nobody uses frees its slots soon), the detach grace once one has.
+   */
   armGrace(): void {
     clearTimeout(this.graceTimer);
     this.graceTimer = setTimeout(() => {
       this.state = 'expired';
       this.onExpire(this);
-    }, this.config.detachGraceMs);
+    }, this.everAttached ? this.config.detachGraceMs : this.config.unattachedGraceMs);
     this.graceTimer.unref();
   }
 
@@ -210,6 +221,7 @@ export class Registry implements SessionRegistry {
   private readonly pool: Session[] = [];
   private readonly hooks: SessionHooks[] = [];
   private creating = 0;
+  private readonly pendingByClient = new Map<string, number>();
   private refilling = false;
   private closed = false;
 
@@ -252,7 +264,9 @@ export class Registry implements SessionRegistry {
     const id = newSessionId();
     let sandbox: Sandbox | undefined;
     if (this.runtime) sandbox = await this.runtime.create(this.runtime.specFor(id));
-    const s = new Session(id, sandbox, this.config, (x) => void this.destroy(x.id, 'detach grace period over'));
+    const s = new Session(id, sandbox, this.config, (x) =>
+      void this.destroy(x.id, x.everAttached ? 'detach grace period over' : 'no terminal ever attached'),
+    );
     s.state = 'ready';
     // A sandbox whose init exited (the learner ran `kill 1` or reboot(2)) is over, and so is its
     // session: nothing may ever enter that init's pid again, which soon names another process.
@@ -300,8 +314,39 @@ export class Registry implements SessionRegistry {
     return this.sessions.size + this.pool.length + this.creating;
   }
 
+  /** Live anonymous sessions of a client address, those still being created included. */
+  private anonymousFrom(address: string): number {
+    let n = this.pendingByClient.get(address) ?? 0;
+    for (const s of this.sessions.values()) if (s.clientAddress === address && s.workshop === undefined) n++;
+    return n;
+  }
+
   async create(opts: CreateSessionOptions): Promise<Session> {
     if (this.closed) throw new IsoplayError('ISOPLAY_ERR_CAPACITY', { max: this.config.maxSessions });
+    // Workshop learners share one address per room; their limit is the workshop's rate (http/).
+    const client = opts.workshop === undefined ? opts.clientAddress : undefined;
+    if (client === undefined) return this.createCounted(opts);
+    // Counted and reserved before the first await, so a burst of concurrent requests cannot all
+    // pass the check before any of them is registered.
+    const count = this.anonymousFrom(client);
+    if (count >= this.config.maxSessionsPerClient) {
+      throw new IsoplayError(
+        'ISOPLAY_ERR_TOO_MANY_SESSIONS',
+        { count, max: this.config.maxSessionsPerClient },
+        { retryAfterSec: Math.ceil(this.config.unattachedGraceMs / 1000) },
+      );
+    }
+    this.pendingByClient.set(client, (this.pendingByClient.get(client) ?? 0) + 1);
+    try {
+      return await this.createCounted(opts);
+    } finally {
+      const left = (this.pendingByClient.get(client) ?? 1) - 1;
+      if (left > 0) this.pendingByClient.set(client, left);
+      else this.pendingByClient.delete(client);
+    }
+  }
+
+  private async createCounted(opts: CreateSessionOptions): Promise<Session> {
     let terminals: string[] | undefined;
     let titles: Record<string, string> = {};
     for (const h of this.hooks) {
@@ -326,17 +371,25 @@ export class Registry implements SessionRegistry {
     s.resetStep = opts.resetStep;
     s.workshop = opts.workshop;
     s.displayName = opts.name;
+    s.clientAddress = opts.clientAddress;
     s.terminalNames = terminals?.length ? terminals : ['shell'];
     s.terminalTitles = titles;
     for (const [name, t] of s.terminals) if (!s.terminalNames.includes(name)) t.kill('SIGKILL');
     this.sessions.set(s.id, s);
-    s.armGrace(); // a session nobody ever attaches to ends too
+    // The audit trail: who started what, from where. Never the token or the learner secret.
+    this.log.info(
+      { audit: 'session-start', session: s.id, lab: s.lab ?? null, workshop: s.workshop ?? null, name: s.displayName ?? null, clientAddress: s.clientAddress ?? null },
+      'session started',
+    );
     try {
       for (const h of this.hooks) await h.onSessionStart?.(s);
     } catch (e) {
       await this.destroy(s.id, 'start hook failed');
       throw e;
     }
+    // A session nobody ever attaches to ends too; armed once the lab is ready, so a slow setup
+    // does not eat into the learner's short grace.
+    if (this.sessions.get(s.id) === s && !s.everAttached) s.armGrace();
     this.refillPool();
     return s;
   }
@@ -353,7 +406,10 @@ export class Registry implements SessionRegistry {
       }
     }
     await s.dispose(reason);
-    this.log.info({ session: id, reason }, 'session destroyed');
+    this.log.info(
+      { audit: 'session-end', session: id, reason, lab: s.lab ?? null, workshop: s.workshop ?? null, name: s.displayName ?? null, clientAddress: s.clientAddress ?? null, lifetimeMs: Date.now() - s.createdAt },
+      'session ended',
+    );
     this.refillPool();
   }
 

@@ -46,6 +46,11 @@ export interface CreateSessionOptions {
   name?: string;
   /** Start the lab at this step: the solves of every earlier step are replayed (lab reset). */
   resetStep?: number;
+  /**
+   * The client address the request came from: the audit trail names it, and anonymous sessions
+   * (no workshop) are capped per address (maxSessionsPerClient).
+   */
+  clientAddress?: string;
 }
 
 /** Other parts (labs, inspect) hook into the session lifecycle; hooks never throw into the registry. */

@@ -121,6 +121,10 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await screenshot(page, 'lab-done');
     // The second terminal ran the observer's command: it saw the nested sleep/bash with its own PID.
     expect(await termText(page, 'observer')).toMatch(/unshare --pid/);
+    // Back on the lab list (a new session), the learner's progress is read through that session.
+    await page.click('.lab-back');
+    await page.waitForSelector('.lab-card[data-lab="first-namespace"] .lab-meta b');
+    expect(await page.textContent('.lab-card[data-lab="first-namespace"] .lab-meta b')).toBe('done ✓');
     await page.close();
   });
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, type IsoplayApp } from '../../server/app.js';
+import { buildApp, type AppDeps, type IsoplayApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 
 export interface TestServer {
@@ -13,14 +13,30 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * A test server's config. Session-creation limits are far above what any test file makes and
+ * never-attached sessions live as long as detached ones, so only the tests about those limits
+ * (tests/integration/attacks/web-edge.test.ts) meet them, with values of their own.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-test-'));
-  return loadConfig([], {}, { dataDir, logLevel: 'silent', poolSize: 0, maxSessions: 20, port: 0, ...overrides });
+  return loadConfig([], {}, {
+    dataDir,
+    logLevel: 'silent',
+    poolSize: 0,
+    maxSessions: 20,
+    port: 0,
+    sessionRateMax: 100_000,
+    workshopSessionRateMax: 100_000,
+    maxSessionsPerClient: 100_000,
+    unattachedGraceMs: 10 * 60_000,
+    ...overrides,
+  });
 }
 
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startServer(overrides: Partial<Config> = {}, deps: AppDeps = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  const app = await buildApp(config);
+  const app = await buildApp(config, deps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address() as { port: number };
   return {

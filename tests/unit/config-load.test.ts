@@ -41,10 +41,27 @@ describe('config', () => {
     [['--mode', 'vm'], {}, 'mode'],
     [['--bogus', '1'], {}, '--bogus'],
     [['--port'], {}, 'port'],
+    [['--allowed-hosts', 'playground.example.org,http://evil.example/'], {}, 'allowedHosts'],
+    [[], { ISOPLAY_UNATTACHED_GRACE_MS: '10' }, 'unattachedGraceMs'],
+    [['--session-rate-max', '0'], {}, 'sessionRateMax'],
   ] as [string[], Record<string, string>, string][])('names the key of a bad value: %j %j', (argv, env, key) => {
     const e = configError(() => loadConfig(argv, env));
     expect(e.code).toBe('ISOPLAY_ERR_CONFIG');
     expect(e.params.key).toBe(key);
+  });
+
+  it('reads the web-edge keys: allowed hosts, trusted proxies, session limits and the short grace', () => {
+    const d = loadConfig();
+    expect([d.allowedHosts, d.trustProxy, d.unattachedGraceMs, d.sessionRateMax, d.maxSessionsPerClient]).toEqual([[], [], 60_000, 10, 5]);
+    expect(d.unattachedGraceMs).toBeLessThan(d.detachGraceMs);
+    const c = loadConfig(['--allowed-hosts', 'Playground.example.org, lab.local', '--max-sessions-per-client=2'], {
+      ISOPLAY_TRUST_PROXY: '10.0.0.1',
+      ISOPLAY_WORKSHOP_SESSION_RATE_MAX: '500',
+      ISOPLAY_SESSION_RATE_WINDOW_MS: '30000',
+      ISOPLAY_UNATTACHED_GRACE_MS: '5000',
+    });
+    expect(c.allowedHosts).toEqual(['Playground.example.org', 'lab.local']);
+    expect([c.trustProxy, c.maxSessionsPerClient, c.workshopSessionRateMax, c.sessionRateWindowMs, c.unattachedGraceMs]).toEqual([['10.0.0.1'], 2, 500, 30000, 5000]);
   });
 
   it('refuses a pool as large as the capacity', () => {

@@ -209,7 +209,9 @@ async function startSession(opts: { lab?: string; resetStep?: number }, reuse?: 
         showBanner(`${err.message}. You are in a free sandbox now.`, 'info');
         return;
       }
-      showBanner(err.code === 'ISOPLAY_ERR_CAPACITY' ? err.message : `Could not start a sandbox: ${err.message}`);
+      // These messages are written for the learner (full, too many, slow down): show them as they are.
+      const plain = ['ISOPLAY_ERR_CAPACITY', 'ISOPLAY_ERR_RATE_LIMITED', 'ISOPLAY_ERR_TOO_MANY_SESSIONS'].includes(err.code);
+      showBanner(plain ? err.message : `Could not start a sandbox: ${err.message}`);
       setConn('closed', err.code);
       return;
     }

@@ -45,7 +45,8 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
   async function showList(): Promise<void> {
     const [{ labs }, progress] = await Promise.all([
       ctx.api<{ labs: LabSummary[] }>('GET', '/api/labs'),
-      ctx.api<Record<string, { current: number; done: boolean; steps: number }>>('GET', `/api/learners/${ctx.learner}/progress`).catch(() => ({}) as Record<string, never>),
+      // The session's token authorizes it; the learner secret stays out of URLs and logs.
+      ctx.api<Record<string, { current: number; done: boolean; steps: number }>>('GET', `/api/sessions/${ctx.session.id}/progress`).catch(() => ({}) as Record<string, never>),
     ]);
     if (disposed) return;
     const wrap = el('div', 'lab-list');
