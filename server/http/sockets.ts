@@ -94,7 +94,12 @@ export async function socketRoutes(app: FastifyInstance, ctx: RouteContext): Pro
       }
     });
     socket.on('message', () => closeWith(socket, CloseCode.malformedFrame, 'the event socket takes no messages'));
-    socket.on('close', unsubscribe);
+    // The session's end closes the event socket too (4002 and the reason), like its terminals.
+    const offEnd = session.onEnd((reason) => closeWith(socket, CloseCode.expired, reason));
+    socket.on('close', () => {
+      unsubscribe();
+      offEnd();
+    });
     socket.on('error', () => undefined);
   });
 }

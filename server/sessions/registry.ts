@@ -83,6 +83,7 @@ export class Session implements SessionInfo {
   readonly terminals = new Map<string, Terminal>();
   private readonly sockets = new Set<TerminalClient>();
   private readonly activity = new Set<() => void>();
+  private readonly endListeners = new Set<(reason: string) => void>();
   private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -92,6 +93,12 @@ export class Session implements SessionInfo {
     private readonly onExpire: (s: Session) => void,
   ) {
     this.id = id;
+  }
+
+  /** Called once when the session ends, with the reason its sockets are closed with. */
+  onEnd(fn: (reason: string) => void): () => void {
+    this.endListeners.add(fn);
+    return () => void this.endListeners.delete(fn);
   }
 
   onActivity(fn: () => void): () => void {
@@ -200,6 +207,14 @@ export class Session implements SessionInfo {
 
   async dispose(reason = 'session ended'): Promise<void> {
     clearTimeout(this.graceTimer);
+    for (const fn of [...this.endListeners]) {
+      try {
+        fn(reason);
+      } catch {
+        /* a listener's failure is its own; the session ends regardless */
+      }
+    }
+    this.endListeners.clear();
     for (const s of this.sockets) {
       try {
         s.close(CloseCode.expired, reason);

@@ -96,13 +96,15 @@ describe('attack: one learner against the others', () => {
     await Promise.all([ta.open(), tb.open()]);
     await tb.waitForText('# ');
     const sa = srv.app.registry.get(a.id)!.sandbox!;
+    // The hog first, until its first OOM kill (with the burners beside it, it could take long to get
+    // the CPU to fill its memory), then the burners; all of it goes on while B types.
     await sh(sa, `cat > /tmp/hog.py <<'PY'
 b = b"x" * (400 << 20)
 PY
-for i in 1 2 3 4; do { timeout 20 sh -c 'while :; do :; done' & } </dev/null >/dev/null 2>&1; done
-{ timeout 20 sh -c 'while :; do python3 /tmp/hog.py; done' & } </dev/null >/dev/null 2>&1`);
+{ timeout 30 sh -c 'while :; do python3 /tmp/hog.py; done' & } </dev/null >/dev/null 2>&1`);
     const driver = srv.app.routeContext.driver!;
-    await until(async () => (await driver.stats(sa.cgroup)).oomKills > 0 || undefined, 15_000, 'the hog\'s first OOM kill');
+    await until(async () => (await driver.stats(sa.cgroup)).oomKills > 0 || undefined, 20_000, 'the hog\'s first OOM kill');
+    await sh(sa, `for i in 1 2 3 4; do { timeout 30 sh -c 'while :; do :; done' & } </dev/null >/dev/null 2>&1; done`);
     ta.type('yes isoplay-flood\r');
     await ta.waitForText('isoplay-flood\r\nisoplay-flood');
     for (let i = 0; i < 10; i++) {

@@ -5,6 +5,7 @@
 // time, parent (the monitor) and cgroup, then joins with one setns(pidfd).
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../server/protocol/frames.js';
 import { EXIT_STALE } from '../../../server/sandbox/runtime.js';
@@ -39,6 +40,8 @@ for (const [how, cmd] of [
     it('ends the session: the terminal closes with 4002 and says why, nothing of it is left', async () => {
       const s = await createSession(srv.base);
       const t = TermClient.for(srv.ws, s);
+      const events = new WebSocket(`${srv.ws}/api/sessions/${s.id}/events?token=${s.token}`);
+      const eventsClosed = new Promise<{ code: number; reason: string }>((r) => events.once('close', (code, reason) => r({ code, reason: reason.toString() })));
       await t.open();
       await t.waitForText('# ');
       const initPid = srv.app.registry.get(s.id)!.sandbox!.initPid;
@@ -46,6 +49,8 @@ for (const [how, cmd] of [
       await t.waitClosed(10_000);
       expect(t.closed!.code).toBe(CloseCode.expired);
       expect(t.closed!.reason).toMatch(/sandbox ended/);
+      // The event socket (the kernel view, the lab panel) is told too, not left open on a dead session.
+      expect(await eventsClosed).toEqual({ code: CloseCode.expired, reason: expect.stringMatching(/sandbox ended/) });
       expect(srv.app.registry.get(s.id)).toBeUndefined();
       const r = await fetch(`${srv.base}/api/sessions/${s.id}`, { headers: { authorization: `Bearer ${s.token}` } });
       expect(r.status).toBe(404);
