@@ -99,8 +99,9 @@ describe('attack: inherited file descriptors', () => {
     const tb = TermClient.for(srv.ws, b);
     await tb.open();
     await tb.waitForText('# ');
-    // The attack as a learner would write it: every fd of every visible process, every tty ioctl.
-    tb.type(`for p in /proc/[0-9]*; do for f in $p/fd/*; do [ -e "$f" ] && echo 'echo PWNED-FROM-B' > "$f" 2>/dev/null; done; done; echo ATTACK-DONE\r`);
+    // The attack as a learner would write it: every inherited fd of this shell, written to by number
+    // (reopening /proc/$$/fd/N of a ptmx would make a new pty, not reach the inherited master).
+    tb.type(`for f in $(ls /proc/$$/fd); do [ "$f" -gt 2 ] && [ "$f" != 255 ] && printf 'echo PWNED-FROM-B\\r' >&$f 2>/dev/null; done; echo ATTACK-DONE\r`);
     await tb.waitForText(/ATTACK-DONE\r\n/, 20_000);
     ta.type('echo A-ALIVE\r');
     await ta.waitForText('A-ALIVE\r\n');

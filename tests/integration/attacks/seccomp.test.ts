@@ -4,9 +4,6 @@
 // that enters (terminal, check, probe). Each probe runs in a sandbox with the filter and in one
 // without it, so a filter that stopped matching shows as a difference, not as an unchanged errno.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSessionId } from '../../../server/sessions/registry.js';
 import { runScript } from '../../../server/labs/checker.js';
@@ -14,22 +11,15 @@ import type { Sandbox } from '../../../server/sandbox/spec.js';
 import { makeKit, sh, type Kit } from '../../helpers/sandbox.js';
 import { createSession, startServer, type TestServer } from '../../helpers/server.js';
 import { TermClient } from '../../helpers/ws.js';
+import { buildSysprobe, i386Works, probe } from '../../helpers/sysprobe.js';
 
-const SRC = new URL('../../fixtures/sysprobe/sysprobe.c', import.meta.url).pathname;
 let dir: string;
 let kit: Kit;
 let filtered: Sandbox;
 let open: Sandbox;
 
-/** Can this host run the i386 entry point at all? (A paravirtualised host may fault on int 0x80.) */
-function i386Works(): boolean {
-  return spawnSync(path.join(dir, 'sysprobe'), ['keyctl', 'i386']).status === 0;
-}
-
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-sysprobe-'));
-  fs.chmodSync(dir, 0o755);
-  execFileSync('cc', ['-O0', '-o', path.join(dir, 'sysprobe'), SRC]);
+  dir = buildSysprobe();
   kit = await makeKit();
   const spec = (seccomp: boolean) => kit.factory.specFor(newSessionId(), { extraRoBinds: [`${dir}:/opt/probe`], seccomp });
   [filtered, open] = await Promise.all([kit.factory.create(spec(true)), kit.factory.create(spec(false))]);
@@ -38,13 +28,6 @@ afterAll(async () => {
   await Promise.all([filtered?.destroy(), open?.destroy()]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function probe(sb: Sandbox, name: string, abi = 'x86_64'): Promise<{ ret: number; errno: string }> {
-  const r = await sh(sb, `/opt/probe/sysprobe ${name} ${abi}`);
-  const m = new RegExp(`^${name} ${abi} (-?\\d+) (\\S+)$`).exec(r.stdout.trim());
-  if (!m) throw new Error(`sysprobe ${name} ${abi}: ${r.stdout} ${r.stderr} (exit ${r.exitCode ?? r.signal})`);
-  return { ret: Number(m[1]), errno: m[2] };
-}
 
 describe('attack: syscalls no lab needs', () => {
   const denied: [string, string][] = [
@@ -65,7 +48,7 @@ describe('attack: syscalls no lab needs', () => {
   });
 
   it('the i386 ABI is filtered too (int 0x80)', async (ctx) => {
-    if (!i386Works()) ctx.skip('skipped: int 0x80 faults on this host (no usable i386 entry point here); the v2 VM runs it');
+    if (!i386Works(dir)) ctx.skip('skipped: int 0x80 faults on this host (no usable i386 entry point here); the v2 VM runs tests/v2/seccomp-i386.test.ts');
     expect(await probe(filtered, 'keyctl', 'i386')).toEqual({ ret: -1, errno: 'ENOSYS' });
     expect(await probe(filtered, 'io_uring_setup', 'i386')).toEqual({ ret: -1, errno: 'ENOSYS' });
     expect((await probe(open, 'keyctl', 'i386')).ret).toBeGreaterThan(0);
