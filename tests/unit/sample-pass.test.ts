@@ -162,6 +162,26 @@ describe('runPass: what one pass reads and returns', () => {
     expect(changed.cgroups?.list.find((c) => c.path === '/c1')?.memory.current).toBe(3145728);
     expect(changed.cgroups?.list[0].cpu.usageUsec).toBe(7000);
   });
+
+  it("reuses a slow walk of a session's tree for walk-time / walkShare, while stats are read every pass", async () => {
+    // A clock that moves 5 ms per reading, so a walk takes 5 ms: with a share of 0.05 the tree is
+    // walked again 100 ms after the last walk began.
+    let now = 0;
+    const clock = () => (now += 5);
+    const st: PassState = {};
+    await runPass(plan(), st, true, SAMPLE_BOUNDS, clock);
+    fakeCgroup('later');
+    fs.writeFileSync(path.join(handle.dirs.memory, 'memory.usage_in_bytes'), '4194304\n');
+    now = 50;
+    const reused = await runPass(plan(), st, true, SAMPLE_BOUNDS, clock);
+    expect(reused.cgroups?.list.map((c) => c.path)).not.toContain('/later');
+    expect(reused.cgroups?.list[0].memory.current).toBe(4194304);
+    now = 300;
+    const walked = await runPass(plan(), st, true, SAMPLE_BOUNDS, clock);
+    expect(walked.cgroups?.list.map((c) => c.path)).toContain('/later');
+    for (const h of ['memory', 'pids', 'cpu,cpuacct']) fs.rmSync(path.join(cgroupRoot, h, 'isoplay/s1/later'), { recursive: true });
+    fs.writeFileSync(path.join(handle.dirs.memory, 'memory.usage_in_bytes'), '1048576\n');
+  });
 });
 
 describe('messages built from a pass', () => {
