@@ -1,14 +1,19 @@
-// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler|vm]`: every figure beside a
-// baseline measured in the same run, as a ratio. Results also go to <tmp>/isoplay-bench/latest.json.
+// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler|vm|attacks [--attack NAME]]`:
+// every figure beside a baseline measured in the same run, as a ratio (`--attack cgroups` runs only
+// the attacks whose name contains it). Results also go to <tmp>/isoplay-bench/latest.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import readline from 'node:readline';
 import WebSocket from 'ws';
 import { buildApp, type IsoplayApp } from '../server/app.js';
 import { loadConfig, type Config } from '../server/config.js';
 import { decodeServerFrame, encodeClientFrame } from '../server/protocol/frames.js';
 import { percentile, ratio, row, type Row } from './stats.js';
+import { EchoTracker } from './echo.js';
+import type { LoopReading } from './server-child.js';
 import { vmUnavailable } from '../server/labs/catalog.js';
 import { createCgroupDriver } from '../server/sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../server/sandbox/index.js';
@@ -30,16 +35,23 @@ async function server(over: Partial<Config>): Promise<{ app: IsoplayApp; base: s
   return { app, base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, config };
 }
 
-/** The server as a separate process (node + tsx), on a free port, with a temp data dir. */
-async function childServer(): Promise<{ base: string; ws: string; stop(): Promise<void> }> {
+/**
+ * The server as a separate process (bench/server-child.ts: buildApp and listen, without main's
+ * start-up reaper), on a free port, with a temp data dir; `loop('reset' | 'read')` gives its longest
+ * event-loop block and CPU (over IPC).
+ */
+async function childServer(args: string[] = []): Promise<{
+  base: string;
+  ws: string;
+  loop(cmd: 'reset' | 'read'): Promise<LoopReading>;
+  stop(): Promise<void>;
+}> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
   const port = 30000 + (process.pid % 20000);
   // ISOPLAY_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server process.
   const nodeArgs = process.env.ISOPLAY_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, '../server/main.ts'), '--port', String(port), '--pool-size', '0', '--data-dir', dataDir,
-    // The terminal path is measured, not the sandbox's CPU quota: the producer (base64) gets as much
-    // CPU as the bare-PTY baseline has.
-    '--cpu-quota-us', String(os.availableParallelism() * 100_000), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'server-child.ts'), '--port', String(port), '--pool-size', '0', '--data-dir', dataDir,
+    '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('is running at') && resolve());
     child.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
@@ -47,6 +59,10 @@ async function childServer(): Promise<{ base: string; ws: string; stop(): Promis
   return {
     base: `http://127.0.0.1:${port}`,
     ws: `ws://127.0.0.1:${port}`,
+    loop: (cmd) => new Promise((resolve) => {
+      child.once('message', (m) => resolve(m as LoopReading));
+      child.send(`loop:${cmd}`);
+    }),
     stop: () => new Promise((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -185,7 +201,9 @@ async function benchThroughput(): Promise<void> {
     p.on('close', () => resolve({ mbps: got / MiB / ((performance.now() - t0) / 1000), got }));
   });
   // The server runs as its own process, as in production: the client here is the "browser".
-  const srv = await childServer();
+  // The terminal path is measured, not the sandbox's CPU quota: the producer (base64) gets as much
+  // CPU as the bare-PTY baseline has.
+  const srv = await childServer(['--cpu-quota-us', String(os.availableParallelism() * 100_000)]);
   const runOurs = async () => {
     const s = await post(srv.base);
     return new Promise<{ mbps: number; got: number }>((resolve) => {
@@ -284,16 +302,19 @@ async function benchSampler(): Promise<void> {
   const seconds = quick ? 5 : 15;
   const srv = await server({ poolSize: 0, samplerHz: 2 });
   for (let i = 0; i < n; i++) await post(srv.base);
+  // The server runs in this process here, so this loop is the one that serves its terminals.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const cpu = async () => {
     const c0 = process.cpuUsage();
+    loop.reset();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const c = process.cpuUsage(c0);
-    return ((c.user + c.system) / 1000 / (seconds * 1000)) * 100;
+    return { pct: ((c.user + c.system) / 1000 / (seconds * 1000)) * 100, blockMs: loop.max / 1e6 };
   };
   // Let every sampler finish its start (one probe process per session reads the kernel from inside).
   await new Promise((r) => setTimeout(r, 5000));
   const withSamplers = await cpu();
-  // Baseline: the same server and sessions with every sampler stopped.
   // Worst case: every sandbox busy (a loop starting a new process 4 times a second), so no tick can
   // skip the full pass (processes, namespaces, every cgroup file).
   const loops = srv.app.routeContext.registry.list().map((s) => {
@@ -302,15 +323,167 @@ async function benchSampler(): Promise<void> {
   });
   await new Promise((r) => setTimeout(r, 2000));
   const busySessions = await cpu();
+  // Baselines: the same server and sessions with every sampler stopped, still busy, then idle.
+  for (const sm of srv.app.routeContext.samplers.values()) sm.stop();
+  const busyWithout = await cpu();
   for (const l of loops) l.kill('SIGKILL');
   await new Promise((r) => setTimeout(r, 2000));
-  // Baseline: the same server and sessions with every sampler stopped.
-  for (const sm of srv.app.routeContext.samplers.values()) sm.stop();
   const without = await cpu();
+  loop.disable();
   await srv.app.close();
-  rows.push(row(`server CPU with ${n} idle sessions, samplers on at 2 Hz (% of one core)`, withSamplers, '%', 'same server and sessions, samplers off', without));
-  rows.push(row(`kernel-view samplers alone, ${n} idle sessions (% of one core)`, withSamplers - without, '%', 'one core', 100, 'aim < 5%'));
-  rows.push(row(`server CPU with ${n} busy sessions (new process every 250 ms)`, busySessions, '%', 'idle sessions, samplers off', without));
+  rows.push(row(`server CPU with ${n} idle sessions, samplers on at 2 Hz (% of one core)`, withSamplers.pct, '%', 'same server and sessions, samplers off', without.pct));
+  rows.push(row(`kernel-view samplers alone, ${n} idle sessions (% of one core)`, withSamplers.pct - without.pct, '%', 'one core', 100, 'aim < 5%'));
+  rows.push(row(`server CPU with ${n} busy sessions (new process every 250 ms)`, busySessions.pct, '%', 'the same busy sessions, samplers off', busyWithout.pct));
+  rows.push(row(`longest event-loop block, ${n} idle sessions, samplers on`, withSamplers.blockMs, 'ms', 'same server and sessions, samplers off', without.blockMs));
+  rows.push(row(`longest event-loop block, ${n} busy sessions, samplers on`, busySessions.blockMs, 'ms', 'the same busy sessions, samplers off', busyWithout.blockMs));
+}
+
+/** A victim's terminal: waits for the prompt, then types a key every 100 ms and times each echo. */
+class EchoClient {
+  readonly tracker = new EchoTracker();
+  private readonly ws: WebSocket;
+  private text = '';
+  private prompt: Promise<void>;
+
+  constructor(wsBase: string, s: { id: string; token: string }) {
+    this.ws = new WebSocket(`${wsBase}/api/sessions/${s.id}/terminals/shell?token=${s.token}`);
+    this.prompt = new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error(`victim: no prompt after 10 s; got ${JSON.stringify(this.text.slice(-200))}`)), 10_000).unref();
+      this.ws.on('message', (raw: Buffer) => {
+        const at = performance.now();
+        const f = decodeServerFrame(new Uint8Array(raw));
+        if (f.type !== 'output') return;
+        this.ws.send(encodeClientFrame({ type: 'ack', bytes: f.data.length }));
+        this.tracker.received(f.data, at);
+        if (this.text.length < 4096) {
+          this.text += Buffer.from(f.data).toString('latin1');
+          if (this.text.includes('# ')) resolve();
+        }
+      });
+      this.ws.on('error', reject);
+    });
+  }
+
+  ready(): Promise<void> {
+    return this.prompt;
+  }
+
+  private send(s: string): void {
+    this.ws.send(encodeClientFrame({ type: 'input', data: Buffer.from(s) }));
+  }
+
+  /** Types for `seconds`; returns each key's echo latency (ms) and how many keys never echoed. */
+  async measure(seconds: number): Promise<{ ms: number[]; lost: number }> {
+    this.tracker.reset();
+    let sinceClear = 0;
+    const timer = setInterval(() => {
+      // Erase the line now and then (Ctrl-U, not timed) so it never wraps; only between echoes.
+      if (sinceClear >= 40 && this.tracker.outstanding === 0) {
+        this.send('\x15');
+        sinceClear = 0;
+        return;
+      }
+      sinceClear++;
+      this.send(String.fromCharCode(this.tracker.type(performance.now())));
+    }, 100);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    clearInterval(timer);
+    const deadline = Date.now() + 5000;
+    while (this.tracker.outstanding > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const result = { ms: [...this.tracker.latencies], lost: this.tracker.outstanding };
+    this.send('\x15');
+    return result;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Starts bench/attack-client.ts for a neighbour session and resolves when its attack runs. */
+function startAttacker(wsBase: string, s: { id: string; token: string }, command: string, ready: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'attack-client.ts'), wsBase, s.id, s.token, command, ...ready], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`attack "${command}" not ready after 180 s`)), 180_000);
+    readline.createInterface({ input: child.stdout! }).on('line', (l) => {
+      if (l === 'ready') {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (c) => reject(new Error(`attack client exited ${c} before its attack ran`)));
+  });
+}
+
+/** Each attack a neighbour runs in its own sandbox, typed into its terminal as a learner would. */
+const ATTACKS: { name: string; command: string; ready: string[]; rampMs: number }[] = [
+  { name: 'CPU burner (4 busy loops)', command: 'for i in 1 2 3 4; do (while :; do :; done) & done; echo RE$((1+1))ADY', ready: ['--ready-text', 'RE2ADY'], rampMs: 2000 },
+  {
+    name: 'memory hog, OOM-killed over and over',
+    command: '(while :; do head -c 1G /dev/zero | tail > /dev/null; done) > /dev/null 2>&1 & echo RE$((1+1))ADY',
+    ready: ['--ready-text', 'RE2ADY'],
+    rampMs: 3000,
+  },
+  { name: 'output flood (yes, acked)', command: 'yes', ready: ['--ready-bytes', String(4 * MiB)], rampMs: 1000 },
+  { name: 'fork bomb at pids.max', command: ':(){ :|:& };:', ready: ['--ready-bytes', '1'], rampMs: 5000 },
+  {
+    name: '1500 cgroups + busy loop',
+    // v1: the memory hierarchy; v2: the session's own directory once +memory is enabled below it.
+    command:
+      'd=/sys/fs/cgroup/memory; [ -d $d ] || { d=/sys/fs/cgroup; echo +memory > $d/cgroup.subtree_control; }; ' +
+      'cd $d && mkdir $(seq -f c%g 1500) && cd / && echo RE$((1+1))ADY && while :; do :; done',
+    ready: ['--ready-text', 'RE2ADY'],
+    rampMs: 3000,
+  },
+];
+
+/**
+ * What one learner's attack costs another learner: a victim types a key every 100 ms over the real
+ * WebSocket API and times each echo, first beside an idle neighbour (the baseline), then while a
+ * fresh neighbour session runs each attack in turn; the server runs as its own process, and its
+ * longest event-loop block in each phase comes from bench/loop-probe.ts inside it.
+ */
+async function benchAttacks(): Promise<void> {
+  const seconds = quick ? 8 : 20;
+  const filter = argv.includes('--attack') ? argv[argv.indexOf('--attack') + 1] : undefined;
+  const srv = await childServer();
+  const victim = await post(srv.base);
+  const victimEvents = new WebSocket(`${srv.ws}/api/sessions/${victim.id}/events?token=${victim.token}`); // the victim's page has its kernel view open too
+  victimEvents.on('error', () => undefined);
+  const term = new EchoClient(srv.ws, victim);
+  await term.ready();
+  const phase = async (name: string, command: string, ready: string[], rampMs: number) => {
+    process.stderr.write(`bench: attacks: ${name}…\n`);
+    const neighbour = await post(srv.base);
+    const attacker = await startAttacker(srv.ws, neighbour, command, ready);
+    await new Promise((r) => setTimeout(r, rampMs));
+    await srv.loop('reset');
+    const echo = await term.measure(seconds);
+    const loop = await srv.loop('read');
+    attacker.kill('SIGTERM');
+    await del(srv.base, neighbour);
+    await new Promise((r) => setTimeout(r, 1000));
+    process.stderr.write(`bench: attacks: ${name}: echo p50 ${percentile(echo.ms, 50).toFixed(2)} p99 ${percentile(echo.ms, 99).toFixed(2)} max ${Math.max(...echo.ms).toFixed(2)} ms, ${echo.lost} lost; loop block ${loop.maxMs.toFixed(1)} ms; server CPU ${loop.cpuPct.toFixed(0)}%\n`);
+    return { echo, loop };
+  };
+  const idle = await phase('idle neighbour', 'echo RE$((1+1))ADY', ['--ready-text', 'RE2ADY'], 1000);
+  const i50 = percentile(idle.echo.ms, 50);
+  const i99 = percentile(idle.echo.ms, 99);
+  const iMax = Math.max(...idle.echo.ms);
+  rows.push(row(`echo p99, idle neighbour (${idle.echo.ms.length} keys, ${idle.echo.lost} lost)`, i99, 'ms', 'echo p50, idle neighbour', i50));
+  for (const a of ATTACKS) {
+    if (filter && !a.name.includes(filter)) continue;
+    const r = await phase(a.name, a.command, a.ready, a.rampMs);
+    const lost = r.echo.lost ? `, ${r.echo.lost} KEYS LOST` : '';
+    rows.push(row(`echo p50, ${a.name}${lost}`, percentile(r.echo.ms, 50), 'ms', 'echo p50, idle neighbour', i50, 'aim < 2x'));
+    rows.push(row(`echo p99, ${a.name}`, percentile(r.echo.ms, 99), 'ms', 'echo p99, idle neighbour', i99, 'aim < 2x'));
+    rows.push(row(`echo max, ${a.name}`, Math.max(...r.echo.ms), 'ms', 'echo max, idle neighbour', iMax));
+    rows.push(row(`longest event-loop block, ${a.name}`, r.loop.maxMs, 'ms', 'longest block, idle neighbour', idle.loop.maxMs));
+  }
+  term.close();
+  victimEvents.close();
+  await del(srv.base, victim);
+  await srv.stop();
 }
 
 /**
@@ -364,7 +537,7 @@ async function benchVm(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler], ['vm', benchVm]];
+  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler], ['vm', benchVm], ['attacks', benchAttacks]];
   for (const [name, fn] of all) {
     if (only && only !== name) continue;
     process.stderr.write(`bench: ${name}…\n`);

@@ -1,9 +1,10 @@
-// Pure-ish readers of /proc for the kernel view, with an injectable proc root for unit tests.
-// Reads are synchronous on purpose: /proc answers from memory in microseconds, and a promise-based
-// read costs thread-pool round trips that dominated the sampler's CPU (bench/run.ts --only sampler).
+// Parsers of /proc text for the kernel view, and the namespace reader, with an injectable proc root
+// for unit tests. The bounded readers that use them are in sample-pass.ts. Reads are synchronous on
+// purpose: /proc answers from memory in microseconds, they run in the kernel view's worker thread
+// (never on the event loop that serves terminals), and a promise-based read costs thread-pool round
+// trips that dominated the sampler's CPU (bench/run.ts --only sampler).
 import fs from 'node:fs';
-import path from 'node:path';
-import { NAMESPACE_KINDS, type NamespaceKind, type ProcessInfo } from '../protocol/events.js';
+import { NAMESPACE_KINDS, type NamespaceKind } from '../protocol/events.js';
 
 /** One pass over the lines of /proc/PID/status, keeping only the four fields the view shows. */
 export function parseStatus(text: string): { name: string; ppid: number; uid: number; nsPids: number[] } {
@@ -51,48 +52,4 @@ export function readNamespaces(procRoot: string, pid: number | 'self'): Partial<
     }
   }
   return out;
-}
-
-export function readProcess(procRoot: string, pid: number, uidMap: string): ProcessInfo | undefined {
-  try {
-    const dir = path.join(procRoot, String(pid));
-    const status = fs.readFileSync(path.join(dir, 'status'), 'utf8');
-    let cmdline = '';
-    try {
-      cmdline = fs.readFileSync(path.join(dir, 'cmdline'), 'utf8');
-    } catch {
-      /* a zombie has none */
-    }
-    const ns = readNamespaces(procRoot, pid);
-    const st = parseStatus(status);
-    return {
-      hostPid: pid,
-      nsPids: st.nsPids.length ? st.nsPids : [pid],
-      ppid: st.ppid,
-      comm: st.name,
-      args: cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200),
-      uid: { inside: uidInside(st.uid, uidMap), host: st.uid },
-      ns,
-    };
-  } catch {
-    return undefined; // exited while we looked
-  }
-}
-
-/** Every pid in a cgroup directory and its descendants. */
-export function pidsInCgroup(dir: string): number[] {
-  const out: number[] = [];
-  function walk(d: string): void {
-    let entries: import('node:fs').Dirent[] = [];
-    try {
-      const procs = fs.readFileSync(path.join(d, 'cgroup.procs'), 'utf8');
-      for (const p of procs.split('\n')) if (p) out.push(Number(p));
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
-  }
-  walk(dir);
-  return [...new Set(out)].sort((a, b) => a - b);
 }

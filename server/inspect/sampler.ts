@@ -1,14 +1,16 @@
-// One sampler per session at a fixed rate: reads the sandbox's processes, namespaces and cgroups
-// from the real kernel and publishes `processes`, `cgroups`, `kernel` and `event` messages on the
-// session's bus, only when something changed. No process is spawned per tick.
-import fs from 'node:fs/promises';
-import fsSync from 'node:fs';
-import os from 'node:os';
+// One sampler per session at a fixed rate, on the main thread: it schedules passes over the
+// sandbox's processes, namespaces and cgroups, which the kernel view's one worker thread reads
+// (sample-worker.ts, sample-pass.ts, bounded per session), and publishes the compact results as
+// `processes`, `cgroups`, `kernel` and `event` messages on the session's bus, only when something
+// changed. It never reads /proc or cgroupfs itself; the only processes it starts (the kernel and VM
+// probes inside the sandbox) are spawned here, on the main thread, because PR_SET_PDEATHSIG fires
+// when the spawning thread exits.
 import type { CgroupDriver } from '../sandbox/cgroups/driver.js';
-import { runCommand } from '../sandbox/exec.js';
-import type { CgroupInfo, KernelInfo, ProcessInfo, ServerEventMessage, VmKernelInfo } from '../protocol/events.js';
+import type { CgroupLayout } from '../sandbox/cgroups/detect.js';
+import type { CgroupsMessage, KernelInfo, ProcessInfo, ProcessesMessage, ServerEventMessage, VmKernelInfo } from '../protocol/events.js';
 import type { SessionInfo } from '../sessions/types.js';
-import { pidsInCgroup, readNamespaces, readProcess } from './procfs.js';
+import type { BoundedList, DriverPlan, PassPlan, PassResult } from './sample-pass.js';
+import { SampleWorker, stderrLog, WorkerStoppedError, type SamplerLog } from './sample-worker.js';
 
 const THROTTLE_EVENT_MIN_USEC = 100_000;
 /** A full pass (processes, namespaces, every cgroup file) at least this often, in ticks, even when
@@ -84,54 +86,63 @@ export function matchVms(qemus: ProcessInfo[], all: ProcessInfo[], reports: Retu
   return vms.sort((a, b) => a.hostPid - b.hostPid);
 }
 
-export async function hostKernel(): Promise<KernelInfo> {
-  const [bootId, uptime] = await Promise.all([
-    fs.readFile('/proc/sys/kernel/random/boot_id', 'utf8'),
-    fs.readFile('/proc/uptime', 'utf8'),
-  ]);
-  return { release: os.release(), bootId: bootId.trim(), uptimeSec: Math.floor(Number(uptime.split(' ')[0])) };
-}
-
 /** Read from INSIDE the sandbox, so "same kernel" is shown, not assumed. */
 export async function sandboxKernel(session: SessionInfo): Promise<KernelInfo | undefined> {
   if (!session.sandbox) return undefined;
-  const cmd = session.sandbox.enterCommand(['/bin/sh', '-c', 'uname -r; cat /proc/sys/kernel/random/boot_id; cut -d" " -f1 /proc/uptime']);
-  const r = await runCommand(cmd.file, cmd.args, { timeoutMs: 5000, reject: false });
+  // Through the sandbox's bounded runner, like checks: a learner cannot pile up probes on the host.
+  const r = await session.sandbox.run(['/bin/sh', '-c', 'uname -r; cat /proc/sys/kernel/random/boot_id; cut -d" " -f1 /proc/uptime'], { timeoutMs: 5000 });
   const [release, bootId, uptime] = r.stdout.trim().split('\n');
   if (!release || !bootId) return undefined;
   return { release, bootId, uptimeSec: Math.floor(Number(uptime)) };
 }
 
-/** The session's cumulative CPU counter (v1 cpuacct.usage, v2 cpu.stat), read as text. */
-function cpuSignal(dirs: Record<string, string>): string | undefined {
-  const acct = Object.entries(dirs).find(([k]) => k.split(',').includes('cpuacct'))?.[1];
-  const file = acct ? `${acct}/cpuacct.usage` : dirs.unified ? `${dirs.unified}/cpu.stat` : undefined;
-  if (!file) return undefined;
-  try {
-    const t = fsSync.readFileSync(file, 'utf8');
-    return file.endsWith('cpu.stat') ? t.slice(0, t.indexOf('\n')) : t;
-  } catch {
-    return undefined;
-  }
+/** The fields a bounded list adds to its message: only when something was left out. */
+function truncation(b: BoundedList<unknown>): { more?: number; moreIsLowerBound?: true } {
+  return {
+    ...(b.more > 0 || b.moreIsLowerBound ? { more: b.more } : {}),
+    ...(b.moreIsLowerBound ? { moreIsLowerBound: true as const } : {}),
+  };
+}
+
+export function processesMessage(at: number, p: NonNullable<PassResult['processes']>): ProcessesMessage {
+  return { type: 'processes', at, hostNs: p.hostNs, list: p.list, ...truncation(p) };
+}
+
+export function cgroupsMessage(at: number, mode: 'v1' | 'v2', c: NonNullable<PassResult['cgroups']>): CgroupsMessage {
+  return { type: 'cgroups', at, mode, list: c.list, ...truncation(c) };
+}
+
+/** A cgroup driver the worker can rebuild: its mode, and on v1 the host's hierarchies. */
+export type SamplerDriver = CgroupDriver & { readonly layout: CgroupLayout };
+
+function driverPlan(d: SamplerDriver): DriverPlan {
+  return d.mode === 'v2' ? { mode: 'v2' } : { mode: 'v1', layout: d.layout };
 }
 
 /**
  * One timer for every sampler of a server (100 sessions at 2 Hz are one callback per period, not
- * 100 interval timers). Each sampler starts at a different tick phase, so the full passes of many
- * sessions do not all fall in the same period.
+ * 100 interval timers), and the one worker thread that reads for all of them. Each sampler starts
+ * at a different tick phase, so the full passes of many sessions do not all fall in the same period.
  */
 export class SamplerScheduler {
   private readonly samplers = new Set<Pick<Sampler, 'tick'>>();
   private timer: NodeJS.Timeout | undefined;
   private phase = 0;
   readonly periodMs: number;
+  readonly worker: SampleWorker;
+  readonly log: SamplerLog;
 
-  constructor(hz: number) {
+  constructor(hz: number, opts: { log?: SamplerLog; worker?: SampleWorker } = {}) {
     this.periodMs = Math.max(50, Math.round(1000 / hz));
+    this.log = opts.log ?? stderrLog;
+    this.worker = opts.worker ?? new SampleWorker({ log: this.log });
   }
 
   add(s: Pick<Sampler, 'tick'>): number {
-    this.samplers.add(s);
+    if (!this.samplers.has(s)) {
+      this.samplers.add(s);
+      this.worker.acquire();
+    }
     if (!this.timer) {
       this.timer = setInterval(() => {
         for (const sm of this.samplers) void sm.tick();
@@ -142,11 +153,20 @@ export class SamplerScheduler {
   }
 
   remove(s: Pick<Sampler, 'tick'>): void {
-    this.samplers.delete(s);
+    if (!this.samplers.delete(s)) return;
+    this.worker.release();
     if (this.samplers.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
+  }
+
+  /** Server close: no more ticks, and the worker thread is terminated. */
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.samplers.clear();
+    this.worker.close();
   }
 
   get size(): number {
@@ -159,12 +179,10 @@ export class Sampler {
   private readonly last = new Map<string, string>();
   private readonly oomSeen = new Map<string, number>();
   private readonly throttleSeen = new Map<string, { usec: number; at: number }>();
-  private uidMap = '';
-  private hostNs: ReturnType<typeof readNamespaces> | undefined;
-  private lastPids = '';
+  /** Paths and ids the worker needs; set by the first tick (it asks the worker for the uid map). */
+  private plan: PassPlan | undefined;
   private dirty = true;
   private ticks = 0;
-  private lastSignal: string | undefined;
   private kernelBase: { host: KernelInfo; sandbox: KernelInfo; at: number } | undefined;
   /** When each VM (by boot id) was first seen, to keep its uptime current. */
   private readonly vmSeenAt = new Map<string, number>();
@@ -177,11 +195,12 @@ export class Sampler {
   private vmSilentSince = 0;
   private offActivity: (() => void) | undefined;
   private running = false;
+  private started = false;
   private stopped = false;
 
   constructor(
     private readonly session: SessionInfo,
-    private readonly driver: CgroupDriver,
+    private readonly driver: SamplerDriver,
     scheduler: SamplerScheduler | number,
     private readonly procRoot = '/proc',
   ) {
@@ -189,26 +208,48 @@ export class Sampler {
   }
 
   async start(): Promise<void> {
-    const sb = this.session.sandbox;
-    if (!sb) return;
-    this.uidMap = await fs.readFile(`${this.procRoot}/${sb.initPid}/uid_map`, 'utf8').catch(() => '');
-    const [host, sandbox] = await Promise.all([hostKernel(), sandboxKernel(this.session)]);
-    if (sandbox) {
-      this.kernelBase = { host, sandbox, at: Date.now() };
-      this.publishKernel();
-    }
+    if (!this.session.sandbox || this.started || this.stopped) return;
+    this.started = true;
+    // From here until stop() this sampler holds the worker thread (the scheduler starts it lazily).
+    const phase = this.scheduler.add(this);
+    this.ticks = phase % PROCESS_REFRESH_TICKS;
     this.offActivity = this.session.onActivity?.(() => {
       this.dirty = true;
     });
     await this.tick();
-    if (this.stopped) return;
-    this.ticks = this.scheduler.add(this) % PROCESS_REFRESH_TICKS;
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     this.offActivity?.();
+    this.scheduler.worker.forget(this.session.id);
     this.scheduler.remove(this);
+  }
+
+  /** The uid map and the host's kernel (read by the worker), then the sandbox's kernel (a probe inside). */
+  private async loadBase(): Promise<void> {
+    const sb = this.session.sandbox!;
+    const base = await this.scheduler.worker.request({ kind: 'base', procRoot: this.procRoot, initPid: sb.initPid });
+    if (this.stopped) return;
+    const dirs = sb.cgroup.dirs;
+    const acct = Object.entries(dirs).find(([k]) => k.split(',').includes('cpuacct'))?.[1];
+    this.plan = {
+      session: this.session.id,
+      procRoot: this.procRoot,
+      driver: driverPlan(this.driver),
+      cgroup: sb.cgroup,
+      // The driver lists a session's children here too (v1: the memory hierarchy; v2: the unified one).
+      treeDir: dirs.memory ?? dirs.unified ?? Object.values(dirs)[0],
+      cpuFile: acct ? `${acct}/cpuacct.usage` : dirs.unified ? `${dirs.unified}/cpu.stat` : undefined,
+      uidMap: base.uidMap,
+    };
+    this.scheduler.worker.open(this.plan);
+    const sandbox = await sandboxKernel(this.session);
+    if (sandbox && !this.stopped) {
+      this.kernelBase = { host: base.host, sandbox, at: Date.now() };
+      this.publishKernel();
+    }
   }
 
   private publishKernel(): void {
@@ -252,8 +293,8 @@ export class Sampler {
     this.probingVms = true;
     this.lastVmProbeAt = Date.now();
     const all = this.procList;
-    const cmd = sb.enterCommand(['/bin/sh', '-c', VM_PROBE_SCRIPT]);
-    void runCommand(cmd.file, cmd.args, { timeoutMs: 5000, reject: false })
+    void sb
+      .run(['/bin/sh', '-c', VM_PROBE_SCRIPT], { timeoutMs: 5000 })
       .then((r) => {
         if (this.stopped) return;
         const vms = matchVms(qemus, all, parseVmProbe(r.stdout));
@@ -266,6 +307,10 @@ export class Sampler {
         // A guest that just finished booting is a change without a command: let lab checks run.
         if (fresh) this.session.notifyActivity?.();
       })
+      .catch((err) => {
+        // ISOPLAY_ERR_BUSY: the learner's sandbox already runs its share of server-side commands.
+        if (!this.stopped) this.scheduler.log.warn({ err, session: this.session.id }, 'VM probe failed; the next tick tries again');
+      })
       .finally(() => (this.probingVms = false));
   }
 
@@ -277,45 +322,35 @@ export class Sampler {
   }
 
   async tick(): Promise<void> {
-    const sb = this.session.sandbox;
-    if (!sb || this.running || this.stopped) return;
+    if (!this.session.sandbox || this.running || this.stopped) return;
     this.running = true;
+    const session = this.session.id;
     try {
-      const at = Date.now();
-      // Nothing ran in the sandbox since the last tick (its CPU counter did not move): nothing
-      // changed either, so an idle session costs one small read. A full pass every few seconds
-      // catches anything else.
+      if (!this.plan) await this.loadBase();
+      if (!this.plan || this.stopped) return;
+      // A full pass (processes re-read even if the set of pids is the same) after a command the
+      // learner ran, and every few seconds as a fallback. Otherwise, when the sandbox's CPU counter
+      // did not move, nothing changed either, and the worker reads one small file.
       this.ticks++;
-      const signal = cpuSignal(sb.cgroup.dirs);
-      const idle = signal !== undefined && signal === this.lastSignal && !this.dirty && this.ticks % PROCESS_REFRESH_TICKS !== 0;
-      this.lastSignal = signal;
-      if (idle) return;
-      const memDir = sb.cgroup.dirs.memory ?? sb.cgroup.dirs.unified ?? Object.values(sb.cgroup.dirs)[0];
-      const pids = pidsInCgroup(memDir);
-      // Processes and their namespaces change when something runs: re-read them when the set of
-      // pids changes, after a command the learner ran, and every few seconds as a fallback.
-      const key = pids.join(',');
-      if (key !== this.lastPids || this.dirty || this.ticks % PROCESS_REFRESH_TICKS === 0) {
-        this.lastPids = key;
-        this.dirty = false;
-        // The server's own namespaces do not change: read them once.
-        this.hostNs ??= readNamespaces(this.procRoot, 'self');
-        const hostNs = this.hostNs;
-        const procs = pids.map((p) => readProcess(this.procRoot, p, this.uidMap));
-        // The monitor (a host process without a pid inside) is not the learner's.
-        const list = procs.filter((p): p is NonNullable<typeof p> => !!p && p.nsPids.length > 1);
-        this.procList = list;
-        this.publishIfChanged('processes', { type: 'processes', at, hostNs, list }, list.map((p) => [p.hostPid, p.nsPids, p.comm, p.args, p.ns]));
+      const full = this.dirty || this.ticks % PROCESS_REFRESH_TICKS === 0;
+      this.dirty = false;
+      const at = Date.now();
+      let r: PassResult;
+      try {
+        r = (await this.scheduler.worker.request({ kind: 'pass', session, full })).result;
+      } catch (e) {
+        if (full) this.dirty = true; // not done: the next tick does it
+        throw e;
       }
-
+      if (this.stopped || r.idle) return;
+      if (r.processes) {
+        this.procList = r.processes.list;
+        this.session.bus.publish(processesMessage(at, r.processes));
+      }
       this.watchVms();
-
-      const children = await this.driver.listChildren(sb.cgroup);
-      const cgroups: CgroupInfo[] = await Promise.all(
-        children.map(async (path) => ({ path, ...(await this.driver.stats(sb.cgroup, path)) })),
-      );
-      this.publishIfChanged('cgroups', { type: 'cgroups', at, mode: this.driver.mode, list: cgroups }, cgroups);
-      for (const c of cgroups) {
+      if (!r.cgroups) return;
+      this.session.bus.publish(cgroupsMessage(at, this.driver.mode, r.cgroups));
+      for (const c of r.cgroups.list) {
         const seen = this.oomSeen.get(c.path);
         if (seen !== undefined && c.oomKills > seen) {
           this.session.bus.publish({ type: 'event', at, kind: 'oom', path: c.path, count: c.oomKills });
@@ -328,8 +363,10 @@ export class Sampler {
           this.throttleSeen.set(c.path, { usec: c.cpu.throttledUsec, at });
         }
       }
-    } catch {
-      /* the sandbox is going away; the next tick or stop() settles it */
+    } catch (err) {
+      // A worker that was stopped or is restarting logged its own failure once; anything else
+      // (a read that threw in the worker) is logged here with the session it concerns.
+      if (!(err instanceof WorkerStoppedError) && !this.stopped) this.scheduler.log.warn({ err, session }, 'kernel view pass failed; the next tick tries again');
     } finally {
       this.running = false;
     }

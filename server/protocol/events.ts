@@ -47,10 +47,22 @@ export interface ProcessInfo {
   ns: Partial<Record<NamespaceKind, number>>;
 }
 
-export interface ProcessesMessage {
+/**
+ * The server reads a bounded amount per session and per pass (so one learner's thousands of cgroups
+ * or processes cannot slow the others): a list past its bound is cut, and says how much it left out.
+ */
+export interface Truncated {
+  /** How many more the sandbox has than `list` shows; absent when the list is complete. */
+  more?: number;
+  /** The server stopped counting at its bound: there are at least `more` more. */
+  moreIsLowerBound?: true;
+}
+
+export interface ProcessesMessage extends Truncated {
   type: 'processes';
   at: number;
   hostNs: Partial<Record<NamespaceKind, number>>;
+  /** The sandbox's processes by host pid, lowest first, up to the server's bound (200). */
   list: ProcessInfo[];
 }
 
@@ -65,10 +77,11 @@ export interface CgroupInfo {
   missing?: ('memory' | 'pids' | 'cpu')[];
 }
 
-export interface CgroupsMessage {
+export interface CgroupsMessage extends Truncated {
   type: 'cgroups';
   at: number;
   mode: 'v1' | 'v2';
+  /** The session ('/') first, then its children in pre-order, up to the server's bound (64). */
   list: CgroupInfo[];
 }
 

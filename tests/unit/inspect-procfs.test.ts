@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseNsLink, parseStatus, pidsInCgroup, readProcess, uidInside } from '../../server/inspect/procfs.js';
+import { parseNsLink, parseStatus, uidInside } from '../../server/inspect/procfs.js';
+import { SAMPLE_BOUNDS, readProcessBounded, walkCgroupTree } from '../../server/inspect/sample-pass.js';
 
 const STATUS = 'Name:\tbash\nUmask:\t0022\nState:\tS (sleeping)\nPPid:\t4166\nUid:\t1000000000\t1000000000\t1000000000\t1000000000\nNSpid:\t4170\t2\t1\n';
 
@@ -33,12 +34,12 @@ describe('procfs readers', () => {
     fs.writeFileSync(path.join(dir, 'cmdline'), 'bash\0-l\0');
     fs.symlinkSync('uts:[4026532179]', path.join(dir, 'ns', 'uts'));
     fs.symlinkSync('pid:[4026532181]', path.join(dir, 'ns', 'pid'));
-    const p = await readProcess(root, 4170, '0 1000000000 65536');
+    const p = readProcessBounded(root, 4170, '0 1000000000 65536', SAMPLE_BOUNDS);
     expect(p).toEqual({
       hostPid: 4170, nsPids: [4170, 2, 1], ppid: 4166, comm: 'bash', args: 'bash -l',
       uid: { inside: 0, host: 1000000000 }, ns: { uts: 4026532179, pid: 4026532181 },
     });
-    expect(await readProcess(root, 9999, '')).toBeUndefined();
+    expect(readProcessBounded(root, 9999, '', SAMPLE_BOUNDS)).toBeUndefined();
   });
 
   it('collects pids of a cgroup subtree', async () => {
@@ -47,6 +48,6 @@ describe('procfs readers', () => {
     fs.writeFileSync(path.join(cg, 'cgroup.procs'), '10\n11\n');
     fs.writeFileSync(path.join(cg, 'child/cgroup.procs'), '12\n');
     fs.writeFileSync(path.join(cg, 'child/inner/cgroup.procs'), '13\n11\n');
-    expect(await pidsInCgroup(cg)).toEqual([10, 11, 12, 13]);
+    expect(walkCgroupTree(cg, SAMPLE_BOUNDS).pids).toEqual([10, 11, 12, 13]);
   });
 });

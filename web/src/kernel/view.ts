@@ -3,13 +3,23 @@
 // charts (uPlot) with OOM kills and throttling as events.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { CgroupInfo, KernelMessage, NamespaceKind, ProcessInfo, ProcessesMessage, ServerEventMessage } from '../../../server/protocol/events.js';
+import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessInfo, ProcessesMessage, ServerEventMessage, Truncated } from '../../../server/protocol/events.js';
 import type { PageContext } from '../context.js';
 import './kernel-view.css';
 
 const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
 const MiB = 1024 * 1024;
 const WINDOW = 120; // samples kept per chart
+
+/**
+ * "and N more": the server lists a bounded number of processes and cgroups per session (one
+ * learner's thousands must not slow the others) and counts the rest.
+ */
+function moreNote(t: Truncated, what: string): string {
+  if (t.more === undefined) return '';
+  const n = t.moreIsLowerBound ? `at least ${t.more}` : String(t.more);
+  return `<p class="kv-more" data-more="${t.more}">and ${n} more ${what}, not shown: the view lists a bounded number per sandbox</p>`;
+}
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const fmtMiB = (b: number | null) => (b === null ? '∞' : `${(b / MiB).toFixed(b < 10 * MiB ? 1 : 0)} MiB`);
@@ -94,7 +104,8 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
         return `<tr data-hostpid="${p.hostPid}"><td>${p.nsPids[p.nsPids.length - 1]}</td><td class="kv-mono">${esc(p.comm)}</td>${cells}</tr>`;
       })
       .join('');
-    ns.body.innerHTML = `<table class="kv-table kv-ns">${head}${rows}</table>`;
+    const more = moreNote(m, 'processes');
+    ns.body.innerHTML = `<table class="kv-table kv-ns">${head}${rows}</table>${more}`;
     // Process tree by ppid, with both PIDs and both users.
     const byPid = new Map(list.map((p) => [p.hostPid, p]));
     const kids = new Map<number, ProcessInfo[]>();
@@ -110,7 +121,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       for (const c of kids.get(p.hostPid) ?? []) walk(c, depth + 1);
     };
     roots.forEach((r) => walk(r, 0));
-    procs.body.innerHTML = `<table class="kv-table"><tr><th>process</th><th>PID inside</th><th>PID on host</th><th>user inside</th><th>uid on host</th></tr>${lines.join('')}</table>`;
+    procs.body.innerHTML = `<table class="kv-table"><tr><th>process</th><th>PID inside</th><th>PID on host</th><th>user inside</th><th>uid on host</th></tr>${lines.join('')}</table>${more}`;
   }
 
   // One card per cgroup: gauges, and three small live charts (uPlot) that share one time axis:
@@ -125,6 +136,9 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     rate: { cpu: number; throttled: number; at: number };
   }
   const cards = new Map<string, CgCard>();
+  // Stays the last child of the cgroups section: cards are inserted before it.
+  const cgMore = document.createElement('div');
+  cg.body.append(cgMore);
   const width = () => Math.max(260, root.clientWidth - 40);
   const AXIS = { stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, ticks: { show: false }, font: '10px sans-serif' };
   function makePlot(el: HTMLElement, data: (number | null)[][], height: number, unit: string, series: uPlot.Series[]): uPlot {
@@ -150,7 +164,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     el.dataset.path = path;
     const head = document.createElement('div');
     el.append(head);
-    cg.body.append(el);
+    cg.body.insertBefore(el, cgMore);
     const xs: number[] = [];
     const slot = (kind: 'memory' | 'pids' | 'cpu', height: number, unit: string, series: uPlot.Series[]) => {
       const gauge = document.createElement('div');
@@ -219,7 +233,9 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     for (const card of cards.values()) if (!card.xs.length || now - card.xs[card.xs.length - 1] >= 0.9) pushPoint(card, now);
   }, 1000);
 
-  function renderCgroups(list: CgroupInfo[], at: number, mode: 'v1' | 'v2'): void {
+  function renderCgroups(m: CgroupsMessage): void {
+    const { list, at, mode } = m;
+    cgMore.innerHTML = moreNote(m, 'cgroups');
     const seen = new Set<string>();
     const now = Date.now() / 1000;
     for (const c of list) {
@@ -284,7 +300,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   const unsubscribe = ctx.onEvent((m) => {
     if (m.type === 'kernel') renderKernel(m);
     else if (m.type === 'processes') renderProcesses(m);
-    else if (m.type === 'cgroups') renderCgroups(m.list, m.at, m.mode);
+    else if (m.type === 'cgroups') renderCgroups(m);
     else addEvent(m);
   });
   return () => {
