@@ -21,21 +21,18 @@ afterAll(async () => Promise.all([a?.destroy(), b?.destroy()]));
 const py = (code: string) => `python3 - <<'PY'\n${code}\nPY`;
 
 /** Runs a hog in the background that keeps what it took (the kernel frees it when the hog exits)
- * and writes its report to /tmp/report; resolves with the report. */
+ * and writes its report to a file of its own; resolves with the report. */
+let hogs = 0;
 async function hold(sb: Sandbox, code: string, timeoutMs: number): Promise<string> {
-  await sh(sb, `cat > /tmp/hog.py <<'PY'\n${code}\nimport time\nopen("/tmp/report", "w").write(report)\ntime.sleep(120)\nPY\n{ python3 /tmp/hog.py & } </dev/null >/dev/null 2>&1`);
+  const n = ++hogs;
+  await sh(sb, `cat > /tmp/hog${n}.py <<'PY'\n${code}\nimport time\nopen("/tmp/report${n}", "w").write(report)\ntime.sleep(120)\nPY\n{ python3 /tmp/hog${n}.py & } </dev/null >/dev/null 2>&1`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await sh(sb, 'cat /tmp/report 2>/dev/null');
+    const r = await sh(sb, `cat /tmp/report${n} 2>/dev/null`);
     if (r.stdout.trim()) return r.stdout.trim();
     if (Date.now() > deadline) throw new Error('the hog did not report');
     await new Promise((res) => setTimeout(res, 100));
   }
-}
-
-/** ioctl NS_GET_OWNER_UID on a namespace file: the host uid that owns it. */
-function ownerOf(nsFile: string): number {
-  return Number(execFileSync('python3', ['-c', `import fcntl, os, struct; fd = os.open(${JSON.stringify(nsFile)}, os.O_RDONLY); b = bytearray(4); fcntl.ioctl(fd, 0xb704, b); print(struct.unpack('I', b)[0])`], { encoding: 'utf8' }).trim());
 }
 
 const INOTIFY_HOG = `
