@@ -35,6 +35,11 @@ async function hold(sb: Sandbox, code: string, timeoutMs: number): Promise<strin
   }
 }
 
+/** ioctl NS_GET_OWNER_UID on a namespace file: the host uid that owns it. */
+function ownerOf(nsFile: string): number {
+  return Number(execFileSync('python3', ['-c', `import fcntl, os, struct; fd = os.open(${JSON.stringify(nsFile)}, os.O_RDONLY); b = bytearray(4); fcntl.ioctl(fd, 0xb704, b); print(struct.unpack('I', b)[0])`], { encoding: 'utf8' }).trim());
+}
+
 const INOTIFY_HOG = `
 import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)
