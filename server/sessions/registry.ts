@@ -14,7 +14,7 @@ import { Terminal, type TerminalClient } from '../terminal/terminal.js';
 import { CloseCode } from '../protocol/frames.js';
 
 /** The close reason a learner's page shows when the sandbox itself went away. */
-export const SANDBOX_ENDED = 'your sandbox ended: its init (PID 1) exited';
+export const SANDBOX_ENDED = 'the sandbox ended: its init (PID 1) exited';
 import type { CreateSessionOptions, EventBus, SessionHooks, SessionInfo, SessionRegistry } from './types.js';
 
 type State = SessionSummary['state'];

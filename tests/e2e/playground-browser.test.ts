@@ -322,6 +322,21 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     for (const p of [teacher, ada, grace, lost]) await p.close();
   });
 
+  it('when the learner ends its own sandbox (kill 1), the page says so and gives a fresh one', async () => {
+    const page = await openPage();
+    const first = await page.evaluate(() => window.__isoplay.session!.id);
+    await page.click('.term[data-terminal="shell"]');
+    await page.keyboard.type('hostname doomed-box; kill -TERM 1\n');
+    await page.waitForFunction((id) => window.__isoplay.session && window.__isoplay.session.id !== id, first, { timeout: 15_000 });
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toMatch(/Your session ended \(the sandbox ended: its init \(PID 1\) exited\)\. This is a fresh sandbox\./);
+    await waitForTerm(page, /root@sandbox/);
+    await page.keyboard.type('hostname\n');
+    await waitForTerm(page, /^sandbox$/m);
+    expect(srv.app.registry.get(first)).toBeUndefined();
+    await page.close();
+  });
+
   it('shows a clear message when the playground is full', async () => {
     const full = await startServer({ maxSessions: 1 });
     try {

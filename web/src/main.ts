@@ -136,8 +136,14 @@ function mountTerminals(s: CreateSessionResponse): void {
         if (current?.id !== s.id) return;
         if (code === 4000 || code === 4002) {
           sessionStorage.removeItem(SESSION_KEY);
-          showBanner(`Your sandbox ended (${reason}). Starting a fresh one…`, 'info');
-          void startSession({ lab: current?.lab });
+          const lab = current?.lab;
+          showBanner(`Your session ended (${reason}). Starting a fresh sandbox…`, 'info');
+          // Said again once the fresh one runs (starting a session clears the banner): the learner
+          // must not find a new shell under the cursor without knowing why. A lab's progress is the
+          // learner's, so the fresh sandbox is rebuilt at the step they were on.
+          void startSession({ lab }).then(() => {
+            if (current && current.id !== s.id) showBanner(`Your session ended (${reason}). This is a fresh sandbox${lab ? ', rebuilt at the step you were on' : ''}.`, 'info');
+          });
         } else showBanner(`The terminal cannot connect: ${reason} (code ${code})`);
       },
     });
