@@ -14,7 +14,8 @@ let browser: Browser;
 beforeAll(async () => {
   if (!CHROMIUM) return;
   ensureWebBuilt();
-  srv = await startServer({ poolSize: 1, maxSessions: 10 });
+  // Closed pages leave detached sessions for the grace period: room for every test's pages.
+  srv = await startServer({ poolSize: 1, maxSessions: 24, detachGraceMs: 30_000 });
   srv.app.registry.refillPool();
   browser = await launch();
 });
