@@ -39,3 +39,15 @@ export function pidAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Host pids in a session's cgroup subtree, in every hierarchy it has a directory in. */
+export function pidsInSession(dirs: Record<string, string>): number[] {
+  const out = new Set<number>();
+  const walk = (d: string) => {
+    if (!fs.existsSync(d)) return;
+    for (const p of fs.readFileSync(`${d}/cgroup.procs`, 'utf8').split('\n').filter(Boolean)) out.add(Number(p));
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(`${d}/${e.name}`);
+  };
+  for (const d of Object.values(dirs)) walk(d);
+  return [...out];
+}

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { Sandbox } from '../../server/sandbox/spec.js';
-import { sh } from './sandbox.js';
+import { newSessionId } from '../../server/sessions/registry.js';
+import { sh, type Kit } from './sandbox.js';
 
 const SRC = new URL('../fixtures/sysprobe/sysprobe.c', import.meta.url).pathname;
 
@@ -27,4 +28,11 @@ export async function probe(sb: Sandbox, name: string, abi = 'x86_64'): Promise<
   const m = new RegExp(`^${name} ${abi} (-?\\d+) (\\S+)$`).exec(r.stdout.trim());
   if (!m) throw new Error(`sysprobe ${name} ${abi}: ${r.stdout} ${r.stderr} (exit ${r.exitCode ?? r.signal})`);
   return { ret: Number(m[1]), errno: m[2] };
+}
+
+/** Two sandboxes with sysprobe at /opt/probe: one under the syscall filter, one without it. */
+export async function probeSandboxes(kit: Kit, dir: string): Promise<{ filtered: Sandbox; open: Sandbox }> {
+  const spec = (seccomp: boolean) => kit.factory.specFor(newSessionId(), { extraRoBinds: [`${dir}:/opt/probe`], seccomp });
+  const [filtered, open] = await Promise.all([kit.factory.create(spec(true)), kit.factory.create(spec(false))]);
+  return { filtered, open };
 }

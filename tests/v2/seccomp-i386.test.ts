@@ -2,10 +2,9 @@
 // VM (TCG) does; a paravirtualised development host may fault on int 0x80 (then this skips).
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSessionId } from '../../server/sessions/registry.js';
 import type { Sandbox } from '../../server/sandbox/spec.js';
 import { makeKit, type Kit } from '../helpers/sandbox.js';
-import { buildSysprobe, i386Works, probe } from '../helpers/sysprobe.js';
+import { buildSysprobe, i386Works, probe, probeSandboxes } from '../helpers/sysprobe.js';
 
 const dir = buildSysprobe();
 const works = i386Works(dir);
@@ -15,8 +14,7 @@ let open: Sandbox;
 beforeAll(async () => {
   if (!works) return;
   kit = await makeKit();
-  const spec = (seccomp: boolean) => kit.factory.specFor(newSessionId(), { extraRoBinds: [`${dir}:/opt/probe`], seccomp });
-  [filtered, open] = await Promise.all([kit.factory.create(spec(true)), kit.factory.create(spec(false))]);
+  ({ filtered, open } = await probeSandboxes(kit, dir));
 });
 afterAll(async () => {
   await Promise.all([filtered?.destroy(), open?.destroy()]);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, startServer, type TestServer } from '../../helpers/server.js';
 import { TermClient } from '../../helpers/ws.js';
 import { runScript } from '../../../server/labs/checker.js';
+import { pidsInSession } from '../../helpers/leaks.js';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -29,14 +30,7 @@ function fdsOf(pid: number): Record<string, string> {
 
 /** Host pids of the processes visible INSIDE the session's sandbox (a pid in its pid namespace). */
 function sandboxPids(cgroupDirs: Record<string, string>): number[] {
-  const dir = cgroupDirs.memory ?? cgroupDirs.unified;
-  const pids: number[] = [];
-  const walk = (d: string) => {
-    for (const p of fs.readFileSync(`${d}/cgroup.procs`, 'utf8').split('\n').filter(Boolean)) pids.push(Number(p));
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(`${d}/${e.name}`);
-  };
-  walk(dir);
-  return pids.filter((p) => {
+  return pidsInSession(cgroupDirs).filter((p) => {
     try {
       const nspid = /^NSpid:\s+(.*)$/m.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))![1].trim().split(/\s+/);
       return nspid.length > 1; // the host-side helpers have no pid inside
@@ -46,17 +40,20 @@ function sandboxPids(cgroupDirs: Record<string, string>): number[] {
   });
 }
 
+/** A new session with its shell open at the prompt. */
+async function openShell(): Promise<{ s: Awaited<ReturnType<typeof createSession>>; t: TermClient }> {
+  const s = await createSession(srv.base);
+  const t = TermClient.for(srv.ws, s);
+  await t.open();
+  await t.waitForText('# ');
+  return { s, t };
+}
+
 describe('attack: inherited file descriptors', () => {
   it('a new shell holds only 0, 1, 2 (and bash\'s 255), never another terminal\'s PTY master or a server pipe', async () => {
-    // Session A with two terminals open before B exists: their masters live in the server.
-    const a = await createSession(srv.base);
-    const ta = TermClient.for(srv.ws, a);
-    await ta.open();
-    await ta.waitForText('# ');
-    const b = await createSession(srv.base);
-    const tb = TermClient.for(srv.ws, b);
-    await tb.open();
-    await tb.waitForText('# ');
+    // Session A's terminal is open before B exists: its master lives in the server.
+    const { t: ta } = await openShell();
+    const { s: b, t: tb } = await openShell();
     tb.type('echo FDS:$(ls /proc/$$/fd | tr "\\n" " ")\r');
     await tb.waitForText(/FDS:[\d ]+\r\n/);
     const listed = /FDS:([\d ]+)\r\n/.exec(tb.text())![1].trim().split(' ').map(Number);
@@ -93,14 +90,8 @@ describe('attack: inherited file descriptors', () => {
   });
 
   it('a process in session B cannot write into session A\'s shell through any fd', async () => {
-    const a = await createSession(srv.base);
-    const ta = TermClient.for(srv.ws, a);
-    await ta.open();
-    await ta.waitForText('# ');
-    const b = await createSession(srv.base);
-    const tb = TermClient.for(srv.ws, b);
-    await tb.open();
-    await tb.waitForText('# ');
+    const { t: ta } = await openShell();
+    const { t: tb } = await openShell();
     // The attack as a learner would write it: every inherited fd of this shell, written to by number
     // (reopening /proc/$$/fd/N of a ptmx would make a new pty, not reach the inherited master).
     tb.type(`for f in $(ls /proc/$$/fd); do [ "$f" -gt 2 ] && [ "$f" != 255 ] && printf 'echo PWNED-FROM-B\\r' >&$f 2>/dev/null; done; echo ATTACK-DONE\r`);

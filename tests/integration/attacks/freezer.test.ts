@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCgroups } from '../../../server/sandbox/cgroups/detect.js';
 import { newSessionId } from '../../../server/sessions/registry.js';
-import { isoplayCgroupsNamed, pidAlive } from '../../helpers/leaks.js';
+import { isoplayCgroupsNamed, pidAlive, pidsInSession } from '../../helpers/leaks.js';
 import { makeKit, newSandbox, sh, type Kit } from '../../helpers/sandbox.js';
 import { until } from '../../helpers/wait.js';
 
@@ -22,18 +22,6 @@ beforeAll(async () => {
   kit = await makeKit();
 });
 afterAll(async () => undefined);
-
-/** Host pids in the session's subtree of every hierarchy. */
-function sessionPids(dirs: Record<string, string>): number[] {
-  const out = new Set<number>();
-  const walk = (d: string) => {
-    if (!fs.existsSync(d)) return;
-    for (const p of fs.readFileSync(`${d}/cgroup.procs`, 'utf8').split('\n').filter(Boolean)) out.add(Number(p));
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(`${d}/${e.name}`);
-  };
-  for (const d of Object.values(dirs)) walk(d);
-  return [...out];
-}
 
 // A background child applies its redirections after the fork (and a subshell that never execs keeps
 // bash's saved copies of the originals): one frozen holding this script's stdout makes the runner
@@ -65,7 +53,7 @@ describe.skipIf(!hasV1Freezer)(`attack: the v1 freezer${hasV1Freezer ? '' : ' (s
       sleep 0.2
       cat /sys/fs/cgroup/freezer/ice/freezer.state`);
     expect(r.stdout.trim(), r.stderr).toBe('FROZEN');
-    const pids = sessionPids(sb.cgroup.dirs);
+    const pids = pidsInSession(sb.cgroup.dirs);
     expect(pids.length).toBeGreaterThanOrEqual(3);
     await sb.destroy();
     await expectGone(sb, pids);
@@ -86,7 +74,7 @@ LOOP
       sh /tmp/refreeze.sh </dev/null >/dev/null 2>&1 &
       sleep 0.3; echo started`);
     expect(r.stdout, r.stderr).toContain('started');
-    const pids = sessionPids(sb.cgroup.dirs);
+    const pids = pidsInSession(sb.cgroup.dirs);
     await sb.destroy();
     await expectGone(sb, pids);
   });
@@ -129,7 +117,7 @@ describe.skipIf(!unifiedInside)(`attack: the cgroup2 freezer (cgroup.freeze)${un
       sleep 0.2
       grep frozen ice/cgroup.events`);
     expect(r.stdout.trim(), r.stderr).toBe('frozen 1');
-    const pids = sessionPids(sb.cgroup.dirs);
+    const pids = pidsInSession(sb.cgroup.dirs);
     expect(pids.length).toBeGreaterThanOrEqual(3);
     await sb.destroy();
     await expectGone(sb, pids);
@@ -145,7 +133,7 @@ describe('attack: DELETE of a frozen session over the API', () => {
       const sb = srv.app.registry.get(s.id)!.sandbox!;
       await sh(sb, `mkdir /sys/fs/cgroup/freezer/ice; ${HOG}; echo $! > /sys/fs/cgroup/freezer/ice/cgroup.procs; sleep 0.5; echo FROZEN > /sys/fs/cgroup/freezer/ice/freezer.state`);
       await until(() => fs.readFileSync(`${sb.cgroup.dirs.freezer}/ice/freezer.state`, 'utf8').trim() === 'FROZEN' || undefined, 3000, 'frozen');
-      const pids = sessionPids(sb.cgroup.dirs);
+      const pids = pidsInSession(sb.cgroup.dirs);
       const d = await fetch(`${srv.base}/api/sessions/${s.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.token}` } });
       expect(d.status).toBe(204);
       expect(isoplayCgroupsNamed(s.id)).toEqual([]);

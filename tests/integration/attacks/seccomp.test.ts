@@ -5,13 +5,12 @@
 // without it, so a filter that stopped matching shows as a difference, not as an unchanged errno.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSessionId } from '../../../server/sessions/registry.js';
 import { runScript } from '../../../server/labs/checker.js';
 import type { Sandbox } from '../../../server/sandbox/spec.js';
 import { makeKit, sh, type Kit } from '../../helpers/sandbox.js';
 import { createSession, startServer, type TestServer } from '../../helpers/server.js';
 import { TermClient } from '../../helpers/ws.js';
-import { buildSysprobe, i386Works, probe } from '../../helpers/sysprobe.js';
+import { buildSysprobe, i386Works, probe, probeSandboxes } from '../../helpers/sysprobe.js';
 
 let dir: string;
 let kit: Kit;
@@ -21,8 +20,7 @@ let open: Sandbox;
 beforeAll(async () => {
   dir = buildSysprobe();
   kit = await makeKit();
-  const spec = (seccomp: boolean) => kit.factory.specFor(newSessionId(), { extraRoBinds: [`${dir}:/opt/probe`], seccomp });
-  [filtered, open] = await Promise.all([kit.factory.create(spec(true)), kit.factory.create(spec(false))]);
+  ({ filtered, open } = await probeSandboxes(kit, dir));
 });
 afterAll(async () => {
   await Promise.all([filtered?.destroy(), open?.destroy()]);
