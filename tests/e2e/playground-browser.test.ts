@@ -35,6 +35,8 @@ async function openPage(url = '/'): Promise<Page> {
 
 /** Answers each step's prediction and clicks its Run buttons, as a learner would, until it passes. */
 async function clickThroughStep(page: Page, step: number, passMs = 15_000): Promise<void> {
+  // A passed step waits for the learner's "Next step →" (the panel never jumps by itself).
+  if (!(await page.$(`.lab-step[data-step="${step}"]`)) && (await page.$('.lab-next'))) await page.click('.lab-next');
   await page.waitForSelector(`.lab-step[data-step="${step}"]`);
   if (await page.$('.lab-predict-opt:not([disabled])')) {
     await page.click('.lab-predict-opt >> nth=1');
@@ -52,6 +54,9 @@ async function clickThroughStep(page: Page, step: number, passMs = 15_000): Prom
     await screenshot(page, `lab-stuck-step-${step}`);
     throw new Error(`step ${step} never passed: ${(e as Error).message}\nshell:\n${(await termText(page)).trim().split('\n').slice(-12).join('\n')}`);
   });
+  // The step stays in view, passed, with its message; the learner moves on when they choose to.
+  await page.waitForSelector(`.lab-step[data-step="${step}"] .lab-check[disabled]`);
+  if (await page.$('.lab-next')) await page.click('.lab-next');
 }
 
 describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {

@@ -187,7 +187,8 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         void ctx.api<Progress>('GET', `/api/sessions/${ctx.session.id}/lab`).then((p) => {
           progress = p;
           lastResult = { step: m.step, status: 'passed', message: m.message };
-          if (viewing === m.step && m.step + 1 < lab.steps.length) viewing = m.step + 1;
+          // No jump to the next step: the passed step's ✓ and its payoff stay where the learner is
+          // reading, and "Next step →" moves on (a jump also moved Run buttons under the pointer).
           render();
         });
       }
