@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { PROJECT_ROOT } from '../config.js';
 import { IsoplayError } from '../errors.js';
 import type { CgroupDriver, CgroupHandle } from './cgroups/driver.js';
-import type { CgroupLayout } from './cgroups/detect.js';
+import { cgroupDirsOf, type CgroupLayout } from './cgroups/detect.js';
 import { runCommand, type RunResult } from './exec.js';
 import { buildCreateOps, buildEnterArgs, type EnterTarget, type HostFacts } from './namespaces/args.js';
 import { encodeOps } from './namespaces/ops.js';
@@ -97,20 +97,7 @@ function mergedUsrLinks(): string[] {
  * to once its sandbox is made (a freshly spawned child is there anyway).
  */
 export function ownProcsFiles(layout: CgroupLayout, selfCgroup: string): string[] {
-  const lines = selfCgroup.split('\n').filter(Boolean).map((l) => {
-    const first = l.indexOf(':');
-    const second = l.indexOf(':', first + 1);
-    return { controllers: l.slice(first + 1, second), path: l.slice(second + 1) };
-  });
-  const out: string[] = [];
-  for (const h of layout.hierarchies) {
-    const line = h.version === 2 ? lines.find((l) => l.controllers === '') : lines.find((l) => {
-      const cs = l.controllers.split(',');
-      return h.controllers.every((c) => cs.includes(c)) && cs.length === h.controllers.length;
-    });
-    if (line) out.push(path.posix.join(h.mountPoint, line.path, 'cgroup.procs'));
-  }
-  return out;
+  return [...cgroupDirsOf(layout.hierarchies, selfCgroup).values()].map((d) => path.posix.join(d, 'cgroup.procs'));
 }
 
 export class SandboxRuntime implements SandboxFactory {

@@ -43,3 +43,21 @@ describe('cgroup detection', () => {
     expect(l.hierarchies[0].mountPoint).toBe('/sys/fs/cgroup/my mem');
   });
 });
+
+describe('where a process is, from /proc/PID/cgroup', () => {
+  it('maps each hierarchy to its directory by its exact controller set, v2 by the empty one', async () => {
+    const { cgroupDirsOf } = await import('../../server/sandbox/cgroups/detect.js');
+    const hs = [
+      { mountPoint: '/sys/fs/cgroup/cpu,cpuacct', version: 1 as const, controllers: ['cpu', 'cpuacct'] },
+      { mountPoint: '/sys/fs/cgroup/cpu', version: 1 as const, controllers: ['cpu'] },
+      { mountPoint: '/sys/fs/cgroup/systemd', version: 1 as const, controllers: ['name=systemd'] },
+      { mountPoint: '/sys/fs/cgroup/unified', version: 2 as const, controllers: [] },
+    ];
+    const text = '5:cpuacct,cpu:/isoplay-server\n1:name=systemd:/user.slice/x:y.scope\n0::/\n';
+    const dirs = cgroupDirsOf(hs, text);
+    expect(dirs.get(hs[0])).toBe('/sys/fs/cgroup/cpu,cpuacct/isoplay-server');
+    expect(dirs.has(hs[1])).toBe(false); // `cpu` alone is not `cpu,cpuacct`
+    expect(dirs.get(hs[2])).toBe('/sys/fs/cgroup/systemd/user.slice/x:y.scope');
+    expect(dirs.get(hs[3])).toBe('/sys/fs/cgroup/unified');
+  });
+});

@@ -62,3 +62,26 @@ export function hierarchyName(h: CgroupHierarchy): string {
   const base = h.mountPoint.split('/').filter(Boolean).pop() ?? '';
   return base || (h.version === 2 ? 'unified' : h.controllers.join(','));
 }
+
+/**
+ * Where a process is in each of these hierarchies, from the text of its /proc/PID/cgroup (read in
+ * the host's cgroup namespace): the hierarchy's directory for it. v1 lines name their controllers
+ * (`4:memory:/path`, `2:cpu,cpuacct:/path`, `1:name=systemd:/path`), the v2 line names none (`0::/path`).
+ */
+export function cgroupDirsOf(hierarchies: CgroupHierarchy[], procCgroup: string): Map<CgroupHierarchy, string> {
+  const lines = procCgroup.split('\n').filter(Boolean).map((l) => {
+    const first = l.indexOf(':');
+    const second = l.indexOf(':', first + 1);
+    return { controllers: l.slice(first + 1, second), path: l.slice(second + 1) };
+  });
+  const out = new Map<CgroupHierarchy, string>();
+  for (const h of hierarchies) {
+    const line = lines.find((l) => {
+      if (h.version === 2) return l.controllers === '';
+      const cs = l.controllers.split(',');
+      return cs.length === h.controllers.length && h.controllers.every((c) => cs.includes(c));
+    });
+    if (line) out.set(h, `${h.mountPoint}${line.path === '/' ? '' : line.path}`);
+  }
+  return out;
+}

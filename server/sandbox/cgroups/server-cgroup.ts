@@ -6,8 +6,7 @@
 // process is ever moved, and only directories with our prefix are made.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CgroupLayout } from './detect.js';
-import { findV1 } from './detect.js';
+import { cgroupDirsOf, findV1, type CgroupHierarchy, type CgroupLayout } from './detect.js';
 
 export interface ServerPlacement {
   /** The directories the server now runs in (one per hierarchy it was given a place in). */
@@ -23,17 +22,6 @@ interface Move {
   back: string;
 }
 
-/** Where this process is in the hierarchy mounted at `mountPoint` (from /proc/self/cgroup). */
-function currentDir(layoutLine: (controllers: string) => boolean, mountPoint: string): string | undefined {
-  for (const line of fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
-    const first = line.indexOf(':');
-    const second = line.indexOf(':', first + 1);
-    if (first < 0 || second < 0) continue;
-    if (layoutLine(line.slice(first + 1, second))) return path.join(mountPoint, line.slice(second + 1));
-  }
-  return undefined;
-}
-
 function write(file: string, value: string): boolean {
   try {
     fs.writeFileSync(file, value);
@@ -46,10 +34,11 @@ function write(file: string, value: string): boolean {
 export function placeServer(layout: CgroupLayout, prefix: string, reserveBytes: number, log: (msg: string) => void): ServerPlacement {
   const name = `${prefix}-server`;
   const moves: Move[] = [];
-  const place = (mountPoint: string, isOurs: (controllers: string) => boolean, limits: [string, string][]) => {
-    const back = currentDir(isOurs, mountPoint);
+  const current = cgroupDirsOf(layout.hierarchies, fs.readFileSync('/proc/self/cgroup', 'utf8'));
+  const place = (h: CgroupHierarchy, limits: [string, string][]) => {
+    const back = current.get(h);
     if (!back) return;
-    const dir = path.join(mountPoint, name);
+    const dir = path.join(h.mountPoint, name);
     try {
       fs.mkdirSync(dir);
     } catch (e) {
@@ -67,10 +56,10 @@ export function placeServer(layout: CgroupLayout, prefix: string, reserveBytes: 
     moves.push({ dir, back });
   };
   if (layout.mode === 'v2' && layout.unified) {
-    place(layout.unified.mountPoint, (c) => c === '', [['cpu.weight', '1000'], ['memory.low', String(reserveBytes)]]);
+    place(layout.unified, [['cpu.weight', '1000'], ['memory.low', String(reserveBytes)]]);
   } else {
     const cpu = findV1(layout, 'cpu');
-    if (cpu) place(cpu.mountPoint, (c) => c.split(',').includes('cpu'), [['cpu.shares', '10240']]);
+    if (cpu) place(cpu, [['cpu.shares', '10240']]);
   }
   let oomScoreAdj = 0;
   if (write('/proc/self/oom_score_adj', '-1000')) oomScoreAdj = -1000;

@@ -4,6 +4,11 @@
 // that enters (terminal, check, probe). Each probe runs in a sandbox with the filter and in one
 // without it, so a filter that stopped matching shows as a difference, not as an unchanged errno.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { INIT_BIN } from '../../../server/sandbox/runtime.js';
+import { runCommand } from '../../../server/sandbox/exec.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../../server/labs/checker.js';
 import type { Sandbox } from '../../../server/sandbox/spec.js';
@@ -56,6 +61,23 @@ describe('attack: syscalls no lab needs', () => {
     const free = await probe(open, 'keyctl', 'x32');
     if (free.errno === 'ENOSYS') ctx.skip('skipped: this kernel has no x32 ABI (CONFIG_X86_X32_ABI is off), so nothing reaches it');
     expect(await probe(filtered, 'keyctl', 'x32')).toEqual({ ret: -1, errno: 'ENOSYS' });
+  });
+
+  it('the filter loaded from the build\'s exported BPF is the one the helper compiles, and a helper without that file compiles it itself', async () => {
+    // The exported bytes are exactly what this binary's rules compile to.
+    const exported = fs.readFileSync(path.join(path.dirname(INIT_BIN), 'isoplay-seccomp.bpf'));
+    expect(execFileSync(INIT_BIN, ['export-filter'])).toEqual(exported);
+    // A copy of the helper alone (no exported file beside it) still filters.
+    const lone = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-lone-'));
+    try {
+      fs.copyFileSync(INIT_BIN, path.join(lone, 'isoplay-init'));
+      fs.chmodSync(path.join(lone, 'isoplay-init'), 0o755);
+      const cmd = filtered.enterCommand(['/opt/probe/sysprobe', 'keyctl', 'x86_64']);
+      const r = await runCommand(path.join(lone, 'isoplay-init'), cmd.args, { reject: false, timeoutMs: 10_000 });
+      expect(r.stdout.trim()).toBe('keyctl x86_64 -1 ENOSYS');
+    } finally {
+      fs.rmSync(lone, { recursive: true, force: true });
+    }
   });
 
   it('the lab tools still work under the filter: ptrace (strace), unshare, mount, ip netns', async () => {
