@@ -123,7 +123,10 @@ PY
     const results = await Promise.allSettled(Array.from({ length: 30 }, () => sb.run(['/bin/sleep', '0.3'], { timeoutMs: 60_000 })));
     const busy = results.filter((r) => r.status === 'rejected' && isIsoplayError(r.reason) && r.reason.code === 'ISOPLAY_ERR_BUSY');
     const ran = results.filter((r) => r.status === 'fulfilled');
-    expect(ran.length).toBe(18);
-    expect(busy.length).toBe(12);
+    // 2 run + 16 wait = 18, less any of the server's own probes of this session (the sampler's kernel
+    // identity probe, at most 2 at once) that held a slot when the pile arrived; the rest are refused.
+    expect(ran.length).toBeGreaterThanOrEqual(16);
+    expect(ran.length).toBeLessThanOrEqual(18);
+    expect(busy.length).toBe(30 - ran.length);
   });
 });
