@@ -291,7 +291,7 @@ async function benchMemory(): Promise<void> {
   let cg = 0;
   for (const s of sessions) {
     const sb = srv.app.registry.get(s.id)!.sandbox!;
-    cg += (await srv.app.routeContext.driver!.stats(sb.cgroup)).memory.current;
+    cg += (await srv.app.cgroupDriver!.stats(sb.cgroup)).memory.current;
   }
   const perSessionServer = (loaded - idle) / n;
   const perSessionShell = cg / MiB / n;
@@ -322,14 +322,14 @@ async function benchSampler(): Promise<void> {
   const withSamplers = await cpu();
   // Worst case: every sandbox busy (a loop starting a new process 4 times a second), so no tick can
   // skip the full pass (processes, namespaces, every cgroup file).
-  const loops = srv.app.routeContext.registry.list().map((s) => {
+  const loops = srv.app.registry.list().map((s) => {
     const cmd = s.sandbox!.enterCommand(['/bin/sh', '-c', 'while :; do sleep 0.25; done']);
     return spawn(cmd.file, cmd.args, { env: cmd.env, stdio: 'ignore', detached: true });
   });
   await new Promise((r) => setTimeout(r, 2000));
   const busySessions = await cpu();
   // Baselines: the same server and sessions with every sampler stopped, still busy, then idle.
-  for (const sm of srv.app.routeContext.samplers.values()) sm.stop();
+  for (const sm of srv.app.inspector.samplers.values()) sm.stop();
   const busyWithout = await cpu();
   for (const l of loops) l.kill('SIGKILL');
   await new Promise((r) => setTimeout(r, 2000));

@@ -46,7 +46,7 @@ if (process.send) {
 process.on('SIGTERM', () => {
   void (async () => {
     await app.close();
-    if (app.routeContext.driver) await removeEmptyParents(app.routeContext.driver, config.prefix);
+    if (app.cgroupDriver) await removeEmptyParents(app.cgroupDriver, config.prefix);
     process.exit(0);
   })();
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx isoplay doctor | lab test [id] | start | reap`: runs server/cli.ts through tsx.
+// `npx isoplay doctor | lab test [--require N | --require-all] [id...] | start | reap`: runs server/cli.ts through tsx.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

@@ -1,28 +1,36 @@
 // buildApp(config, deps): registers every plugin and route and returns the instance without
 // listening, so tests call inject() or listen on a random port themselves.
+//
+// Services are named plugins (fastify-plugin) with declared dependencies, each exposing itself as a
+// decorator: isoplay-core (config, cgroupDriver, hosts) → isoplay-stores (SQLite) → isoplay-sessions
+// (registry) → isoplay-labs, isoplay-inspect → isoplay-workshops. Routes (http/) come last and only
+// map requests onto those services. Close order is the reverse of registration: sessions end
+// before the stores close.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from './config.js';
 import { IsoplayError, isIsoplayError } from './errors.js';
-import { Registry } from './sessions/registry.js';
 import { createCgroupDriver, type DriverWithLayout } from './sandbox/cgroups/index.js';
 import { createSandboxFactory } from './sandbox/index.js';
 import type { SandboxRuntime } from './sandbox/runtime.js';
+import type { LabCatalog } from './labs/catalog.js';
+import { storesPlugin } from './db/plugin.js';
+import { sessionsPlugin } from './sessions/plugin.js';
+import { labsPlugin } from './labs/plugin.js';
+import { inspectPlugin } from './inspect/plugin.js';
+import { workshopsPlugin } from './workshops/plugin.js';
 import { sessionRoutes } from './http/sessions.js';
 import { socketRoutes } from './http/sockets.js';
-import type { RouteContext } from './http/context.js';
 import { labRoutes } from './http/labs.js';
 import { inspectRoutes } from './http/inspect.js';
-import { loadCatalog, vmUnavailable, type LabCatalog } from './labs/catalog.js';
-import { ProgressStore } from './db/progress.js';
-import { WorkshopStore } from './db/workshops.js';
 import { workshopRoutes } from './http/workshops.js';
-import { buildAllowList } from './http/host-allow.js';
+import { buildAllowList, type HostAllowList } from './http/host-allow.js';
 import { registerEdgeGuard } from './http/edge-guard.js';
 import { loggerOptions } from './http/log-redact.js';
 
@@ -34,10 +42,26 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
 }
 
-export interface IsoplayApp extends FastifyInstance {
-  registry: Registry;
-  routeContext: RouteContext;
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    /** The cgroup driver (undefined in host mode). */
+    cgroupDriver: DriverWithLayout | undefined;
+    /** The names this server answers to (Host and Origin checks). */
+    hosts: HostAllowList;
+  }
 }
+
+export type IsoplayApp = FastifyInstance;
+
+const corePlugin = fp<{ config: Config; driver: DriverWithLayout | undefined }>(
+  async (app, opts) => {
+    app.decorate('config', opts.config);
+    app.decorate('cgroupDriver', opts.driver);
+    app.decorate('hosts', buildAllowList(opts.config.allowedHosts, opts.config.host, os.hostname()));
+  },
+  { name: 'isoplay-core' },
+);
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<IsoplayApp> {
   const app = Fastify({
@@ -46,18 +70,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     // X-Forwarded-For / -Host are believed only from the proxies the operator named.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
   });
-  const hosts = buildAllowList(config.allowedHosts, config.host, os.hostname());
   let driver = deps.driver;
   let runtime = deps.runtime;
   if (config.mode === 'sandbox') {
     driver ??= await createCgroupDriver(config);
     runtime ??= createSandboxFactory(config, driver);
   }
-  const registry = new Registry(config, config.mode === 'sandbox' ? runtime : undefined, app.log);
-  const catalog = deps.catalog ?? (await loadCatalog(config.labsDir, { cgroupMode: driver?.mode ?? null, vmMissing: vmUnavailable() }));
-  const progress = new ProgressStore(config.dataDir);
-  const workshops = new WorkshopStore(config.dataDir);
-  const ctx: RouteContext = { config, registry, driver, samplers: new Map(), catalog, progress, workshops, hosts };
 
   app.setErrorHandler((err, req, reply) => {
     if (isIsoplayError(err)) {
@@ -68,25 +86,32 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
     if (e.validation || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode && e.statusCode < 500)) {
       const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 400;
-      return reply.code(status).send({ code: status === 413 ? 'ISOPLAY_ERR_BAD_REQUEST' : 'ISOPLAY_ERR_BAD_REQUEST', message: `Bad request: ${e.message}` });
+      return reply.code(status).send({ code: 'ISOPLAY_ERR_BAD_REQUEST', message: `Bad request: ${e.message}` });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(new IsoplayError('ISOPLAY_ERR_INTERNAL', { detail: e.message }).toJSON());
   });
 
+  await app.register(corePlugin, { config, driver: config.mode === 'sandbox' ? driver : undefined });
+  await app.register(storesPlugin);
+  // Before the websocket plugin: its preClose drops every socket, ours ends the sessions first.
+  await app.register(sessionsPlugin, { runtime: config.mode === 'sandbox' ? runtime : undefined });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // Before every route, static file and socket, so none answers a foreign Host; but after the
   // websocket plugin's own onRequest hook, which marks an upgrade so that the socket of a refused
   // one is closed after the 403 (otherwise it stays open, and app.close() waits for it forever).
-  registerEdgeGuard(app, hosts, config.allowedOrigins);
+  registerEdgeGuard(app, app.hosts, config.allowedOrigins);
   // Only routes that ask for it (config.rateLimit) are limited: session creation.
   await app.register(rateLimit, { global: false });
+  await app.register(labsPlugin, { catalog: deps.catalog });
+  await app.register(inspectPlugin);
+  await app.register(workshopsPlugin);
   await app.register(async (scope) => {
-    await sessionRoutes(scope, ctx);
-    await socketRoutes(scope, ctx);
-    await labRoutes(scope, ctx, catalog);
-    await inspectRoutes(scope, ctx);
-    await workshopRoutes(scope, ctx);
+    await scope.register(sessionRoutes);
+    await scope.register(socketRoutes);
+    await scope.register(labRoutes);
+    await scope.register(inspectRoutes);
+    await scope.register(workshopRoutes);
   });
 
   const webRoot = config.webDir;
@@ -103,11 +128,5 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     return reply.type('text/html').sendFile('index.html');
   });
 
-  app.addHook('onClose', async () => {
-    await registry.close();
-    progress.close();
-    workshops.close();
-  });
-
-  return Object.assign(app, { registry, routeContext: ctx }) as IsoplayApp;
+  return app;
 }

@@ -1,4 +1,6 @@
-// The `isoplay` command: start (the server), doctor, lab test [id...], reap.
+// The `isoplay` command: start (the server), doctor, lab test [--require N | --require-all] [id...], reap.
+// `lab test` exits 0 when every lab that ran passed and enough ran, 1 when a lab failed, 3 when too
+// few ran (skipped on this host; see server/labs/test-runner.ts).
 import { loadConfig } from './config.js';
 
 const [cmd, ...rest] = process.argv.slice(2);
@@ -29,7 +31,7 @@ async function run(): Promise<number> {
       return 0;
     }
   }
-  process.stderr.write('usage: isoplay [start [--port N --host H ...] | doctor | lab test [id...] | reap]\n');
+  process.stderr.write('usage: isoplay [start [--port N --host H ...] | doctor | lab test [--require N | --require-all] [id...] | reap]\n');
   return 2;
 }
 

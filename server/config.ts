@@ -2,9 +2,10 @@
 // defaults). Nothing else in the server reads process.env or process.argv.
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { IsoplayError } from './errors.js';
-import { parseHost } from './http/host-allow.js';
+import { parseHost } from './host-name.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -201,6 +202,28 @@ function setPath(obj: Record<string, unknown>, key: string, value: unknown): voi
   o[parts[parts.length - 1]] = value;
 }
 
+/** Flags with their values, in order (node:util parseArgs, strict: unknown flags and missing values throw). */
+function parseFlags(argv: readonly string[]): [(typeof KEYS)[number], string][] {
+  const options = Object.fromEntries(KEYS.map((k) => [k.flag.slice(2), { type: 'string' as const, multiple: true }]));
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const flag = /'(-[^' ]+)/.exec(err.message)?.[1] ?? argv.find((a) => a.startsWith('-')) ?? '';
+    const known = KEYS.find((k) => k.flag === flag.split('=')[0]);
+    if (known) throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: known.key, detail: `${known.flag} needs a value` });
+    const detail = err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? `unexpected argument; known flags: ${KEYS.map((x) => x.flag).join(' ')}` : `unknown flag; known flags: ${KEYS.map((x) => x.flag).join(' ')}`;
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? /'([^']*)'/.exec(err.message)?.[1] ?? flag : flag, detail });
+  }
+  const out: [(typeof KEYS)[number], string][] = [];
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option' || t.value === undefined) continue;
+    out.push([KEYS.find((k) => k.flag === `--${t.name}`)!, t.value]);
+  }
+  return out;
+}
+
 /**
  * Builds the config from argv (e.g. ['--port', '9000'] or ['--port=9000']) and env.
  * Unknown flags and bad values throw ISOPLAY_ERR_CONFIG naming the key.
@@ -215,15 +238,7 @@ export function loadConfig(
     const v = env[k.env];
     if (v !== undefined && v !== '') setPath(cfg, k.key, parseValue(k.key, k.kind, v, k.min));
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const k = KEYS.find((x) => x.flag === flag);
-    if (!k) throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: flag, detail: `unknown flag; known flags: ${KEYS.map((x) => x.flag).join(' ')}` });
-    const raw = inline ?? argv[++i];
-    if (raw === undefined) throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: k.key, detail: `${flag} needs a value` });
-    setPath(cfg, k.key, parseValue(k.key, k.kind, raw, k.min));
-  }
+  for (const [k, raw] of parseFlags(argv)) setPath(cfg, k.key, parseValue(k.key, k.kind, raw, k.min));
   const out = { ...(cfg as unknown as Config), ...overrides, limits: { ...(cfg as unknown as Config).limits, ...(overrides.limits ?? {}) } };
   if (out.poolSize >= out.maxSessions) {
     throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'poolSize', detail: `must be below maxSessions (${out.maxSessions}), found ${out.poolSize}` });

@@ -4,7 +4,6 @@
 export const ERRORS = {
   ISOPLAY_ERR_BAD_REQUEST: { status: 400, message: 'Bad request: {detail}' },
   ISOPLAY_ERR_UNAUTHORIZED: { status: 401, message: 'Missing or wrong session token' },
-  ISOPLAY_ERR_FORBIDDEN: { status: 403, message: '{detail}' },
   // DNS rebinding: a page on a foreign name that resolves to this server. The message names the flag
   // an operator who does serve that name needs.
   ISOPLAY_ERR_HOST_NOT_ALLOWED: {
@@ -20,7 +19,6 @@ export const ERRORS = {
   ISOPLAY_ERR_LAB_NOT_FOUND: { status: 404, message: 'No lab with id {id}' },
   ISOPLAY_ERR_WORKSHOP_NOT_FOUND: { status: 404, message: 'No workshop with join code {code}: check the code your instructor gave' },
   ISOPLAY_ERR_INSTRUCTOR_KEY: { status: 401, message: 'Missing or wrong instructor key for workshop {id}' },
-  ISOPLAY_ERR_TERMINAL_NOT_FOUND: { status: 404, message: 'This session has no terminal named {name}' },
   ISOPLAY_ERR_STEP_NOT_REACHED: { status: 409, message: 'Step {step} is not reached yet: finish step {current} first' },
   ISOPLAY_ERR_LAB_UNAVAILABLE: { status: 409, message: 'Lab {id} cannot run on this host: {reason}' },
   ISOPLAY_ERR_CAPACITY: {

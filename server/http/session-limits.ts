@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { RateLimitOptions } from '@fastify/rate-limit';
 import { IsoplayError } from '../errors.js';
-import type { RouteContext } from './context.js';
+import type { Config } from '../config.js';
 
 export type SessionRateKey = { kind: 'workshop'; code: string; key: string } | { kind: 'client'; address: string; key: string };
 
@@ -17,10 +17,11 @@ export function sessionRateKey(workshop: unknown, clientAddress: string, worksho
 }
 
 /** The route config of POST /api/sessions. */
-export function sessionCreationLimit(ctx: RouteContext): RateLimitOptions {
-  const { config, workshops } = ctx;
-  const keyOf = (req: FastifyRequest) =>
-    sessionRateKey((req.body as { workshop?: unknown } | undefined)?.workshop, req.ip, (code) => workshops.byCode(code) !== undefined);
+export function sessionCreationLimit(
+  config: Pick<Config, 'sessionRateWindowMs' | 'sessionRateMax' | 'workshopSessionRateMax'>,
+  workshopExists: (code: string) => boolean,
+): RateLimitOptions {
+  const keyOf = (req: FastifyRequest) => sessionRateKey((req.body as { workshop?: unknown } | undefined)?.workshop, req.ip, workshopExists);
   return {
     // After body parsing and validation, so the join code can choose the bucket.
     hook: 'preHandler',

@@ -1,18 +1,18 @@
 // REST routes for sessions: create (rate-limited, see session-limits.ts), inspect, end; plus
-// health and the public config.
+// health and the public config. The sessions themselves are the registry's (sessions/).
 import type { FastifyInstance } from 'fastify';
 import type { CreateSessionResponse } from '../protocol/api.js';
-import { type RouteContext, tokenOf } from './context.js';
+import { sessionParams, tokenOf, tokenQuery } from './schemas.js';
 import { sessionCreationLimit } from './session-limits.js';
 
-export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  const { registry, config } = ctx;
+export async function sessionRoutes(app: FastifyInstance): Promise<void> {
+  const { registry, config } = app;
 
   app.get('/api/health', async () => ({ ok: true, mode: registry.mode, sessions: registry.list().length, pool: registry.poolSize }));
 
   app.get('/api/config', async () => ({
     mode: registry.mode,
-    cgroupMode: ctx.driver?.mode ?? null,
+    cgroupMode: app.cgroupDriver?.mode ?? null,
     limits: config.limits,
     maxSessions: config.maxSessions,
     samplerHz: config.samplerHz,
@@ -21,7 +21,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Pr
   app.post<{ Body: { lab?: string; learner?: string; resetStep?: number; workshop?: string; name?: string } }>(
     '/api/sessions',
     {
-      config: { rateLimit: sessionCreationLimit(ctx) },
+      config: { rateLimit: sessionCreationLimit(config, (code) => app.workshops.exists(code)) },
       schema: {
         body: {
           type: 'object',
@@ -59,13 +59,11 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RouteContext): Pr
     },
   );
 
-  const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^s[a-z2-7]{10}$' } }, required: ['id'] };
-
-  app.get<{ Params: { id: string } }>('/api/sessions/:id', { schema: { params: idParams } }, async (req) => {
+  app.get<{ Params: { id: string } }>('/api/sessions/:id', { schema: { params: sessionParams, querystring: tokenQuery } }, async (req) => {
     return registry.authorize(req.params.id, tokenOf(req.headers, req.query)).summary();
   });
 
-  app.delete<{ Params: { id: string } }>('/api/sessions/:id', { schema: { params: idParams } }, async (req, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/sessions/:id', { schema: { params: sessionParams, querystring: tokenQuery } }, async (req, reply) => {
     const s = registry.authorize(req.params.id, tokenOf(req.headers, req.query));
     await registry.destroy(s.id, 'deleted by its owner');
     return reply.code(204).send();

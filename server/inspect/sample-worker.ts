@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { KernelInfo } from '../protocol/events.js';
 import type { PassPlan, PassResult } from './sample-pass.js';
+import { stderrLog, type Logger } from '../log.js';
 
 /** Requests are answered; a pass names its session, whose plan the worker was given once. */
 export type WorkerRequest =
@@ -30,18 +31,6 @@ export type WorkerReply =
 export type WorkerBatch = { kind: 'batch'; requests: WorkerRequest[] };
 export type WorkerBatchReply = { kind: 'batch'; replies: WorkerReply[] };
 
-/** Where samplers log (pino's signature: the server passes app.log). */
-export interface SamplerLog {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-/** The stderr of a process without a logger (tests that build a Sampler alone). */
-export const stderrLog: SamplerLog = {
-  warn: (obj, msg) => process.stderr.write(`isoplay: ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? v.message : v))}\n`),
-  error: (obj, msg) => process.stderr.write(`isoplay: ${msg} ${JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? v.message : v))}\n`),
-};
-
 /**
  * A request that ended because the worker was stopped or is being restarted: expected, never worth
  * a log line (the worker's crash itself is logged once, here).
@@ -56,7 +45,7 @@ type Pending = { resolve(r: WorkerReply): void; reject(e: Error): void; at: numb
 type RequestBody = DistributiveOmit<WorkerRequest, 'id'>;
 
 export interface SampleWorkerOptions {
-  log?: SamplerLog;
+  log?: Logger;
   /** The worker's entry module (tests pass a fixture that crashes on demand). */
   entry?: URL;
   /** A request unanswered for this long means a stuck worker: it is replaced. */
@@ -76,7 +65,7 @@ export class SampleWorker {
   private users = 0;
   private notBefore = 0;
   private watchdog: NodeJS.Timeout | undefined;
-  private readonly log: SamplerLog;
+  private readonly log: Logger;
   private readonly entry: URL;
   private readonly requestTimeoutMs: number;
   private readonly restartDelayMs: number;

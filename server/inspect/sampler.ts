@@ -5,12 +5,14 @@
 // changed. It never reads /proc or cgroupfs itself; the only processes it starts (the kernel and VM
 // probes inside the sandbox) are spawned here, on the main thread, because PR_SET_PDEATHSIG fires
 // when the spawning thread exits.
-import type { CgroupDriver } from '../sandbox/cgroups/driver.js';
-import type { CgroupLayout } from '../sandbox/cgroups/detect.js';
-import type { CgroupsMessage, KernelInfo, ProcessInfo, ProcessesMessage, ServerEventMessage, VmKernelInfo } from '../protocol/events.js';
+import type { KernelInfo, ProcessInfo, ServerEventMessage, VmKernelInfo } from '../protocol/events.js';
 import type { SessionInfo } from '../sessions/types.js';
-import type { BoundedList, DriverPlan, PassPlan, PassResult } from './sample-pass.js';
-import { SampleWorker, stderrLog, WorkerStoppedError, type SamplerLog } from './sample-worker.js';
+import type { PassPlan, PassResult } from './sample-pass.js';
+import { WorkerStoppedError } from './sample-worker.js';
+import { sandboxKernel } from './kernel-probe.js';
+import { cgroupsMessage, processesMessage } from './messages.js';
+import { driverPlan, SamplerScheduler, type SamplerDriver } from './scheduler.js';
+import { matchVms, parseVmProbe, VM_PROBE_SCRIPT, vmProbeDelayMs } from './vm-probe.js';
 
 const THROTTLE_EVENT_MIN_USEC = 100_000;
 /** A full pass (processes, namespaces, every cgroup file) at least this often, in ticks, even when
@@ -18,161 +20,6 @@ const THROTTLE_EVENT_MIN_USEC = 100_000;
  * so this is only a safety net. */
 const PROCESS_REFRESH_TICKS = 20;
 const THROTTLE_EVENT_EVERY_MS = 5_000;
-/**
- * While a VM runs whose guest has not reported its kernel yet, look again every second; a qemu that
- * stays silent (started by hand, without isoplay-vm) is asked less and less often, down to every 15 s,
- * so it does not cost its session a probe process a second.
- */
-export function vmProbeDelayMs(silentForMs: number): number {
-  return silentForMs < 30_000 ? 1_000 : Math.min(15_000, 1_000 + Math.floor((silentForMs - 30_000) / 10));
-}
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * `isoplay-vm` gives each VM a second serial port that is a file in the sandbox,
- * /run/isoplay-vm/vm-<launcher pid>.json, and the guest's init writes one JSON line there at boot
- * (server/sandbox/vm/guest-init.sh). This script runs INSIDE the sandbox (never through
- * /proc/PID/root, where a learner's symlink could point the server at a host file) and prints
- * `<launcher pid> <launch ns> <report ns> <json>` per VM: the launcher writes the wall clock at
- * which it started qemu to vm-<pid>.start, and the report file's mtime is when the guest wrote it.
- */
-export const VM_PROBE_SCRIPT =
-  'for f in /run/isoplay-vm/vm-*.json; do [ -s "$f" ] || continue; p=${f##*/vm-}; p=${p%.json}; ' +
-  's=$(cat "/run/isoplay-vm/vm-$p.start" 2>/dev/null); printf "%s %s %s %s\\n" "$p" "${s:-0}" "$(date -r "$f" +%s%N)" "$(head -c 600 "$f" | head -n 1)"; done';
-
-/** Parses VM_PROBE_SCRIPT's output; a line that is not a guest's report is skipped. */
-export function parseVmProbe(text: string): { launcherPid: number; info: KernelInfo & { memTotalKb?: number; bootWallSec?: number } }[] {
-  const out: { launcherPid: number; info: KernelInfo & { memTotalKb?: number; bootWallSec?: number } }[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^(\d+) (\d+) (\d+) (\{.*\})\s*$/.exec(line);
-    if (!m) continue;
-    try {
-      const j = JSON.parse(m[4]) as Record<string, unknown>;
-      const launched = Number(m[2]);
-      const reported = Number(m[3]);
-      const wall = launched > 0 && reported > launched ? Math.round((reported - launched) / 1e7) / 100 : undefined;
-      if (typeof j.release !== 'string' || j.release.length > 100 || typeof j.bootId !== 'string' || !UUID.test(j.bootId)) continue;
-      const uptime = Number(j.uptimeSec);
-      const mem = Number(j.memTotalKb);
-      out.push({
-        launcherPid: Number(m[1]),
-        info: {
-          release: j.release,
-          bootId: j.bootId,
-          uptimeSec: Number.isFinite(uptime) ? uptime : 0,
-          ...(Number.isFinite(mem) && mem > 0 ? { memTotalKb: mem } : {}),
-          ...(wall !== undefined ? { bootWallSec: wall } : {}),
-        },
-      });
-    } catch {
-      /* half-written or not JSON: the next probe reads it again */
-    }
-  }
-  return out;
-}
-
-/** Pairs each guest report with its qemu process (a child of the launcher whose pid names the file). */
-export function matchVms(qemus: ProcessInfo[], all: ProcessInfo[], reports: ReturnType<typeof parseVmProbe>): VmKernelInfo[] {
-  const free = new Set(qemus);
-  const vms: VmKernelInfo[] = [];
-  for (const r of reports) {
-    const q =
-      [...free].find((p) => all.some((l) => l.hostPid === p.ppid && l.nsPids.slice(1).includes(r.launcherPid))) ??
-      (free.size === 1 && reports.length === 1 ? [...free][0] : undefined);
-    if (!q) continue;
-    free.delete(q);
-    vms.push({ ...r.info, bootSec: r.info.uptimeSec, hostPid: q.hostPid, accel: /-(accel|machine)\s+\S*kvm|-enable-kvm/.test(q.args) ? 'kvm' : 'tcg' });
-  }
-  return vms.sort((a, b) => a.hostPid - b.hostPid);
-}
-
-/** Read from INSIDE the sandbox, so "same kernel" is shown, not assumed. */
-export async function sandboxKernel(session: SessionInfo): Promise<KernelInfo | undefined> {
-  if (!session.sandbox) return undefined;
-  // Through the sandbox's bounded runner, like checks: a learner cannot pile up probes on the host.
-  const r = await session.sandbox.run(['/bin/sh', '-c', 'uname -r; cat /proc/sys/kernel/random/boot_id; cut -d" " -f1 /proc/uptime'], { timeoutMs: 5000 });
-  const [release, bootId, uptime] = r.stdout.trim().split('\n');
-  if (!release || !bootId) return undefined;
-  return { release, bootId, uptimeSec: Math.floor(Number(uptime)) };
-}
-
-/** The fields a bounded list adds to its message: only when something was left out. */
-function truncation(b: BoundedList<unknown>): { more?: number; moreIsLowerBound?: true } {
-  return {
-    ...(b.more > 0 || b.moreIsLowerBound ? { more: b.more } : {}),
-    ...(b.moreIsLowerBound ? { moreIsLowerBound: true as const } : {}),
-  };
-}
-
-export function processesMessage(at: number, p: NonNullable<PassResult['processes']>): ProcessesMessage {
-  return { type: 'processes', at, hostNs: p.hostNs, list: p.list, ...truncation(p) };
-}
-
-export function cgroupsMessage(at: number, mode: 'v1' | 'v2', c: NonNullable<PassResult['cgroups']>): CgroupsMessage {
-  return { type: 'cgroups', at, mode, list: c.list, ...truncation(c) };
-}
-
-/** A cgroup driver the worker can rebuild: its mode, and on v1 the host's hierarchies. */
-export type SamplerDriver = CgroupDriver & { readonly layout: CgroupLayout };
-
-function driverPlan(d: SamplerDriver): DriverPlan {
-  return d.mode === 'v2' ? { mode: 'v2' } : { mode: 'v1', layout: d.layout };
-}
-
-/**
- * One timer for every sampler of a server (100 sessions at 2 Hz are one callback per period, not
- * 100 interval timers), and the one worker thread that reads for all of them. Each sampler starts
- * at a different tick phase, so the full passes of many sessions do not all fall in the same period.
- */
-export class SamplerScheduler {
-  private readonly samplers = new Set<Pick<Sampler, 'tick'>>();
-  private timer: NodeJS.Timeout | undefined;
-  private phase = 0;
-  readonly periodMs: number;
-  readonly worker: SampleWorker;
-  readonly log: SamplerLog;
-
-  constructor(hz: number, opts: { log?: SamplerLog; worker?: SampleWorker } = {}) {
-    this.periodMs = Math.max(50, Math.round(1000 / hz));
-    this.log = opts.log ?? stderrLog;
-    this.worker = opts.worker ?? new SampleWorker({ log: this.log });
-  }
-
-  add(s: Pick<Sampler, 'tick'>): number {
-    if (!this.samplers.has(s)) {
-      this.samplers.add(s);
-      this.worker.acquire();
-    }
-    if (!this.timer) {
-      this.timer = setInterval(() => {
-        for (const sm of this.samplers) void sm.tick();
-      }, this.periodMs);
-      this.timer.unref();
-    }
-    return this.phase++;
-  }
-
-  remove(s: Pick<Sampler, 'tick'>): void {
-    if (!this.samplers.delete(s)) return;
-    this.worker.release();
-    if (this.samplers.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  /** Server close: no more ticks, and the worker thread is terminated. */
-  close(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.samplers.clear();
-    this.worker.close();
-  }
-
-  get size(): number {
-    return this.samplers.size;
-  }
-}
 
 export class Sampler {
   private readonly scheduler: SamplerScheduler;

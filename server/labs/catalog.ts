@@ -9,7 +9,7 @@ import { LabSchema, type LabManifest } from './schema.js';
 import { parseBlocks } from './markdown.js';
 import { PROJECT_TOOLS_DIR } from '../sandbox/rootfs/etc-files.js';
 
-export interface HostFacts {
+export interface HostCapabilities {
   cgroupMode: 'v1' | 'v2' | null;
   kvm?: boolean;
   /** Why `isoplay-vm` cannot run here, or undefined when it can (see vmUnavailable). */
@@ -67,7 +67,7 @@ function readRequired(dir: string, rel: string, field: string, labFile: string):
   return fs.readFileSync(full, 'utf8');
 }
 
-export function loadLab(dir: string, facts: HostFacts): Lab {
+export function loadLab(dir: string, facts: HostCapabilities): Lab {
   const labFile = path.join(dir, 'lab.yaml');
   if (!fs.existsSync(labFile)) throw invalid(labFile, 'missing lab.yaml');
   let raw: unknown;
@@ -127,7 +127,7 @@ export function loadLab(dir: string, facts: HostFacts): Lab {
 
 const LEVELS = ['beginner', 'intermediate', 'advanced'];
 
-export async function loadCatalog(labsDir: string, facts: HostFacts): Promise<LabCatalog> {
+export async function loadCatalog(labsDir: string, facts: HostCapabilities): Promise<LabCatalog> {
   const loaded: Lab[] = [];
   if (fs.existsSync(labsDir)) {
     for (const name of fs.readdirSync(labsDir).sort()) {

@@ -16,6 +16,7 @@ export async function runScript(sandbox: Sandbox, script: string, timeoutMs: num
 export async function runCheck(sandbox: Sandbox, script: string, timeoutMs: number, env: Record<string, string> = {}): Promise<CheckOutcome> {
   const r = await runScript(sandbox, script, timeoutMs, env);
   const message = r.stdout.trim() || r.stderr.trim().split('\n').slice(-3).join('\n');
+  if (r.spawnError) return { status: 'error', message: `the check could not be started: ${r.spawnError}` };
   if (r.timedOut) return { status: 'error', message: `the check did not finish within ${timeoutMs} ms` };
   if (r.signal) return { status: 'error', message: `the check was killed by ${r.signal}` };
   if (r.exitCode === 0) return { status: 'passed', message: message || 'Done!' };

@@ -4,16 +4,11 @@ import type { Config } from '../config.js';
 import { IsoplayError } from '../errors.js';
 import type { ProgressStore } from '../db/progress.js';
 import type { SessionInfo } from '../sessions/types.js';
+import type { LabProgress, StepCheckResult } from '../protocol/api.js';
+
+export type { LabProgress };
 import { solveTimeoutMs, type Lab } from './catalog.js';
 import { runCheck, runScript, type CheckOutcome } from './checker.js';
-
-export interface LabProgress {
-  lab: string;
-  current: number;
-  passed: { step: number; passedAt: number; message: string }[];
-  predictions: Record<number, { choice: number; correct: boolean }>;
-  done: boolean;
-}
 
 export function progressOf(store: ProgressStore, learner: string, lab: Lab): LabProgress {
   const passed = store.passed(learner, lab.id);
@@ -64,7 +59,7 @@ export class SessionLab {
   }
 
   /** Checks step `step`; 409 if it is not reached yet. Publishes the result on the event bus. */
-  async check(step: number, auto = false): Promise<CheckOutcome & { step: number; progress: LabProgress }> {
+  async check(step: number, auto = false): Promise<StepCheckResult> {
     const before = this.progress();
     if (step < 0 || step >= this.lab.steps.length) throw new IsoplayError('ISOPLAY_ERR_BAD_REQUEST', { detail: `lab ${this.lab.id} has no step ${step + 1}` });
     if (step > before.current) throw new IsoplayError('ISOPLAY_ERR_STEP_NOT_REACHED', { step: step + 1, current: before.current + 1 });

@@ -1,5 +1,7 @@
-// `isoplay lab test [id...]`: every lab in a fresh sandbox; for each step the check must FAIL
-// before its solve and PASS after. Authors get a report naming the step and the reason.
+// `isoplay lab test [--require N | --require-all] [id...]`: every lab in a fresh sandbox; for each
+// step the check must FAIL before its solve and PASS after. Authors get a report naming the step and
+// the reason. A lab this host cannot run (it needs cgroup v1, KVM, the VM image...) is SKIPPED with
+// that reason, never counted as passed; --require says how many labs must really have run.
 import { loadConfig, type Config } from '../config.js';
 import { createCgroupDriver } from '../sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../sandbox/index.js';
@@ -14,9 +16,13 @@ export interface StepReport {
   detail: string;
 }
 
+/** passed: it ran and every step passed; failed: it ran and a step (or its setup) failed; skipped: it did not run here. */
+export type LabStatus = 'passed' | 'failed' | 'skipped';
+
 export interface LabReport {
   lab: string;
-  ok: boolean;
+  status: LabStatus;
+  /** Why it did not run on this host (status skipped). */
   skipped?: string;
   steps: StepReport[];
 }
@@ -33,7 +39,7 @@ export async function runLabTests(ids: string[], config: Config): Promise<LabRep
   const reports: LabReport[] = [];
   for (const lab of labs) {
     if (!lab.available) {
-      reports.push({ lab: lab.id, ok: true, skipped: lab.reason, steps: [] });
+      reports.push({ lab: lab.id, status: 'skipped', skipped: lab.reason ?? 'unavailable on this host', steps: [] });
       continue;
     }
     const id = `lt${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.slice(0, 11).padEnd(11, '0');
@@ -69,7 +75,7 @@ export async function runLabTests(ids: string[], config: Config): Promise<LabRep
     } finally {
       await sandbox.destroy();
     }
-    reports.push({ lab: lab.id, ok: steps.length === lab.steps.length && steps.every((s) => s.ok), steps });
+    reports.push({ lab: lab.id, status: steps.length === lab.steps.length && steps.every((s) => s.ok) ? 'passed' : 'failed', steps });
   }
   // Leave nothing behind, not even the empty `isoplay` parents (rmdir refuses them if not empty).
   await removeEmptyParents(driver, config.prefix);
@@ -79,21 +85,99 @@ export async function runLabTests(ids: string[], config: Config): Promise<LabRep
 export function formatReports(reports: LabReport[]): string {
   const lines: string[] = [];
   for (const r of reports) {
-    if (r.skipped) {
+    if (r.status === 'skipped') {
       lines.push(`SKIP  ${r.lab}: ${r.skipped}`);
       continue;
     }
-    lines.push(`${r.ok ? 'PASS' : 'FAIL'}  ${r.lab}`);
+    lines.push(`${r.status === 'passed' ? 'PASS' : 'FAIL'}  ${r.lab}`);
     for (const s of r.steps) lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} step ${s.step} ${s.title}: ${s.detail.split('\n')[0]}`);
   }
   return lines.join('\n');
 }
 
-export async function runLabTestsMain(argv: string[]): Promise<number> {
-  const ids = argv.filter((a) => !a.startsWith('--'));
-  const config = loadConfig(argv.filter((a) => a.startsWith('--')), process.env);
-  const reports = await runLabTests(ids, config);
-  process.stdout.write(`${formatReports(reports)}\n`);
-  return reports.every((r) => r.ok) ? 0 : 1;
+/** How many labs must really have run: a number, or every lab selected. */
+export type LabRequirement = number | 'all';
+
+export interface LabTestArgs {
+  ids: string[];
+  /** The server's own flags (--labs-dir, --check-timeout-ms...), for loadConfig. */
+  configArgv: string[];
+  require: LabRequirement;
 }
 
+/** Exit codes of `isoplay lab test` (2 is the CLI's usage error). */
+export const LabTestExit = { ok: 0, failed: 1, usage: 2, tooFewRan: 3 } as const;
+
+/**
+ * Splits `lab test`'s argv: --require N (or --require=N), --require-all, the server's flags (each
+ * takes a value: --flag V or --flag=V) and lab ids. Without --require, at least one lab must run.
+ */
+export function parseLabTestArgs(argv: readonly string[]): LabTestArgs {
+  const out: LabTestArgs = { ids: [], configArgv: [], require: 1 };
+  const count = (raw: string | undefined): number => {
+    if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`--require needs a whole number of labs, at least 1 (found ${raw === undefined ? 'nothing' : `"${raw}"`})`);
+    return Number(raw);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--require-all') out.require = 'all';
+    else if (a === '--require') out.require = count(argv[++i]);
+    else if (a.startsWith('--require=')) out.require = count(a.slice('--require='.length));
+    else if (a.startsWith('--')) {
+      out.configArgv.push(a);
+      if (!a.includes('=') && i + 1 < argv.length) out.configArgv.push(argv[++i]);
+    } else out.ids.push(a);
+  }
+  return out;
+}
+
+export interface LabTestSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** How many labs had to run (--require; every selected one for --require-all). */
+  required: number;
+  /** The summary lines printed after the reports. */
+  text: string;
+  exitCode: number;
+}
+
+/**
+ * Counts and judges a run: exit 1 if any lab failed; else 3 if fewer labs ran than required (a
+ * skipped lab is never a pass, so skips alone can fail the run); else 0.
+ */
+export function summarizeLabTests(reports: readonly LabReport[], require: LabRequirement): LabTestSummary {
+  const n = (st: LabStatus) => reports.filter((r) => r.status === st).length;
+  const passed = n('passed');
+  const failed = n('failed');
+  const skipped = n('skipped');
+  const required = require === 'all' ? reports.length : require;
+  const ran = passed + failed;
+  const lines = [`lab test: ${passed} passed, ${failed} failed, ${skipped} skipped`];
+  if (failed) lines.push(`lab test: FAILED: ${reports.filter((r) => r.status === 'failed').map((r) => r.lab).join(', ')}`);
+  const tooFew = ran < required || reports.length === 0;
+  if (tooFew) {
+    const why = reports.filter((r) => r.status === 'skipped').map((r) => `${r.lab} (${r.skipped})`);
+    lines.push(
+      `lab test: only ${ran} of ${reports.length} labs ran, ${required} required (${require === 'all' ? '--require-all' : `--require ${require}`})` +
+        (why.length ? `; skipped: ${why.join('; ')}` : ''),
+    );
+  }
+  const exitCode = failed ? LabTestExit.failed : tooFew ? LabTestExit.tooFewRan : LabTestExit.ok;
+  return { passed, failed, skipped, required, text: lines.join('\n'), exitCode };
+}
+
+export async function runLabTestsMain(argv: string[]): Promise<number> {
+  let args: LabTestArgs;
+  try {
+    args = parseLabTestArgs(argv);
+  } catch (e) {
+    process.stderr.write(`isoplay lab test: ${(e as Error).message}\nusage: isoplay lab test [--require N | --require-all] [--server-flag value ...] [id...]\n`);
+    return LabTestExit.usage;
+  }
+  const config = loadConfig(args.configArgv, process.env);
+  const reports = await runLabTests(args.ids, config);
+  const summary = summarizeLabTests(reports, args.require);
+  process.stdout.write(`${formatReports(reports)}\n${summary.text}\n`);
+  return summary.exitCode;
+}

@@ -66,3 +66,49 @@ export interface WorkshopDashboard {
   now: number;
   learners: WorkshopLearner[];
 }
+
+/** One step of a lab as the page sees it (GET /api/labs/:id): the prediction's answer is not in it. */
+export interface LabStepView {
+  title: string;
+  markdown: string;
+  hints: string[];
+  /** The terminal its exec blocks run in by default. */
+  terminal: string;
+  predict?: { question: string; options: string[] };
+}
+
+/** A lab in the catalog (GET /api/labs). `reason` says why it is not available on this host. */
+export interface LabSummary {
+  id: string;
+  title: string;
+  summary: string;
+  level: 'beginner' | 'intermediate' | 'advanced';
+  minutes: number;
+  available: boolean;
+  reason?: string;
+  terminals: { name: string; title?: string }[];
+  stepCount: number;
+}
+
+/** GET /api/labs/:id */
+export interface LabDetail extends Omit<LabSummary, 'stepCount'> {
+  steps: LabStepView[];
+}
+
+/** GET /api/sessions/:id/lab: where the session's learner is in its lab. */
+export interface LabProgress {
+  lab: string;
+  /** The first step not passed (0-based); equals the step count when done. */
+  current: number;
+  passed: { step: number; passedAt: number; message: string }[];
+  predictions: Record<number, { choice: number; correct: boolean }>;
+  done: boolean;
+}
+
+/** POST /api/sessions/:id/lab/steps/:n/check. `error` is a broken check (the lab's bug), never the learner's failure. */
+export interface StepCheckResult {
+  status: 'passed' | 'failed' | 'error';
+  message: string;
+  step: number;
+  progress: LabProgress;
+}

@@ -66,15 +66,23 @@ export interface ProcessesMessage extends Truncated {
   list: ProcessInfo[];
 }
 
-export interface CgroupInfo {
-  /** As the learner sees it under /sys/fs/cgroup ('/' is the session). On v1, the memory hierarchy's path. */
-  path: string;
+/** One cgroup's numbers, as the cgroup driver reads them (server/sandbox/cgroups/driver.ts uses this type). */
+export interface CgroupStats {
   memory: { current: number; max: number | null; peak: number | null };
   pids: { current: number; max: number | null };
   cpu: { usageUsec: number; throttledUsec: number; quotaUsec: number | null; periodUsec: number | null };
   oomKills: number;
-  /** Controllers that do not account this cgroup (v1: not in that hierarchy; v2: not enabled by the parent). */
+  /**
+   * Controllers that do not account this cgroup at all (their numbers above are zeros, not
+   * measurements): v1, no directory of that path in the controller's hierarchy; v2, the controller
+   * is not enabled in the parent's cgroup.subtree_control.
+   */
   missing?: ('memory' | 'pids' | 'cpu')[];
+}
+
+export interface CgroupInfo extends CgroupStats {
+  /** As the learner sees it under /sys/fs/cgroup ('/' is the session). On v1, the memory hierarchy's path. */
+  path: string;
 }
 
 export interface CgroupsMessage extends Truncated {

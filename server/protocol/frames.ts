@@ -10,12 +10,13 @@ export const CloseCode = {
   noSuchSession: 4000,
   badToken: 4001,
   expired: 4002,
-  capacity: 4003,
   noSuchTerminal: 4004,
   badOrigin: 4005,
   replaced: 4006,
   serverShutdown: 4010,
   malformedFrame: 4400,
+  /** An exception in the server's socket handler (logged there with the session id); the session lives on. */
+  internalError: 1011,
 } as const;
 
 /** The largest frame a client may send; larger ones close with 4400. */

@@ -12,7 +12,10 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** The command as a shell would need it typed (arguments quoted where needed). */
   command: string;
+  /** Why the command could not be started at all (e.g. "ENOENT: no such file"); then it has no exit code. */
+  spawnError?: string;
   exitCode: number | undefined;
   signal: string | undefined;
   stdout: string;
@@ -24,7 +27,9 @@ export interface RunResult {
 export class CommandError extends Error {
   readonly result: RunResult;
   constructor(result: RunResult) {
-    const why = result.timedOut
+    const why = result.spawnError
+      ? `could not be started (${result.spawnError})`
+      : result.timedOut
       ? 'timed out'
       : result.signal
         ? `was killed by ${result.signal}`
@@ -34,6 +39,12 @@ export class CommandError extends Error {
     this.name = 'CommandError';
     this.result = result;
   }
+}
+
+/** Quotes an argument for display the way a POSIX shell would need it. */
+export function shellQuote(arg: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -48,8 +59,12 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
     stripFinalNewline: false,
     forceKillAfterDelay: 1000,
   });
+  // execa reports a command it could not start (ENOENT, EACCES) with no exit code and the errno.
+  const errno = (r as { code?: string }).code;
+  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !r.timedOut && errno ? `${errno}: ${r.originalMessage ?? r.shortMessage}` : undefined;
   const result: RunResult = {
-    command: [file, ...args].join(' '),
+    command: [file, ...args].map(shellQuote).join(' '),
+    ...(spawnError ? { spawnError } : {}),
     exitCode: r.exitCode,
     signal: r.signal,
     stdout: String(r.stdout ?? ''),
@@ -57,7 +72,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
     timedOut: Boolean(r.timedOut),
     durationMs: performance.now() - started,
   };
-  if ((opts.reject ?? true) && (result.exitCode !== 0 || result.timedOut || result.signal)) {
+  if ((opts.reject ?? true) && (result.spawnError || result.exitCode !== 0 || result.timedOut || result.signal)) {
     throw new CommandError(result);
   }
   return result;

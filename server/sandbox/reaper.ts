@@ -82,6 +82,11 @@ export async function reapLeftovers(config: Config, driver: CgroupDriver): Promi
 export async function removeEmptyParents(driver: CgroupDriver, prefix: string): Promise<void> {
   const layout = (driver as CgroupDriver & { layout?: { hierarchies: { mountPoint: string }[] } }).layout;
   for (const h of layout?.hierarchies ?? []) {
-    for (const name of [prefix, `${prefix}-server`]) await fs.rmdir(path.join(h.mountPoint, name)).catch(() => undefined);
+    for (const name of [prefix, `${prefix}-server`]) {
+      await fs.rmdir(path.join(h.mountPoint, name)).catch((err: NodeJS.ErrnoException) => {
+        // Not there, or still in use (another server of ours, a session still ending): leave it.
+        if (!['ENOENT', 'EBUSY', 'ENOTEMPTY'].includes(err.code ?? '')) throw err;
+      });
+    }
   }
 }

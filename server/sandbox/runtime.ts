@@ -13,7 +13,7 @@ import type { CgroupDriver, CgroupHandle } from './cgroups/driver.js';
 import { cgroupDirsOf, type CgroupLayout } from './cgroups/detect.js';
 import { runCommand, type RunResult } from './exec.js';
 import { buildCreateOps, buildEnterArgs, type EnterTarget, type HostFacts } from './namespaces/args.js';
-import { encodeOps } from './namespaces/ops.js';
+import { encodeOps } from './init/ops.js';
 import type { EnterOptions, RunInSandboxOptions, Sandbox, SandboxFactory, SandboxSpec } from './spec.js';
 
 export const INIT_BIN = path.join(PROJECT_ROOT, 'build', 'isoplay-init');

@@ -1,6 +1,12 @@
-// What other parts of the server may know about a session.
+// What the rest of the server may know about a session. The session core (this folder) knows no
+// feature: labs, the kernel view and workshops hook into its lifecycle through SessionHooks and
+// depend on these types, never the other way round.
+import type { SessionSummary } from '../protocol/api.js';
 import type { ServerEventMessage } from '../protocol/events.js';
 import type { Sandbox } from '../sandbox/spec.js';
+import type { Logger } from '../log.js';
+
+export type { Logger };
 
 /** Fan-out of event-socket messages for one session. The last message of each type is kept as the snapshot. */
 export interface EventBus {
@@ -10,24 +16,28 @@ export interface EventBus {
   snapshot(): ServerEventMessage[];
 }
 
+/** A session that joined a workshop: its join code and the name the learner gave. */
+export interface WorkshopSeat {
+  code: string;
+  name: string;
+}
+
 export interface SessionInfo {
   readonly id: string;
   readonly token: string;
   readonly learner: string;
   readonly lab: string | undefined;
   readonly createdAt: number;
-  /** The workshop join code and display name the session was created with, if any. */
-  readonly workshop?: string;
-  readonly displayName?: string;
+  readonly workshop?: WorkshopSeat;
   /** When the learner last ran a command (ms since epoch). */
   readonly lastActivityAt?: number;
-  /** When the learner asked the workshop's instructor for help (cleared when they withdraw it). */
-  helpRequestedAt?: number;
   /** Undefined in host mode. */
   readonly sandbox: Sandbox | undefined;
   readonly bus: EventBus;
   /** Terminal names this session offers (from the lab, or ['shell']). */
   readonly terminalNames: string[];
+  /** Whether a terminal socket is attached now. */
+  readonly attached?: boolean;
   /** Fires after each command the learner runs (debounced): the lab checker listens. */
   onActivity(fn: () => void): () => void;
   /** Something changed in the sandbox without a command (a VM finished booting): wakes the same listeners. */
@@ -36,6 +46,7 @@ export interface SessionInfo {
   restartTerminals?(): void;
   /** Writes bytes into a terminal as if typed (exec blocks of the lab panel). */
   typeInto(terminal: string, data: string): boolean;
+  summary?(): SessionSummary;
 }
 
 export interface CreateSessionOptions {
@@ -53,12 +64,21 @@ export interface CreateSessionOptions {
   clientAddress?: string;
 }
 
-/** Other parts (labs, inspect) hook into the session lifecycle; hooks never throw into the registry. */
+/** What a beforeCreate hook may decide about the session it is about to get. */
+export interface SessionShape {
+  terminals?: string[];
+  titles?: Record<string, string>;
+}
+
+/**
+ * Features hook into the session lifecycle. beforeCreate and onSessionStart may refuse by throwing
+ * an IsoplayError (the session is then not created, or ended); onSessionEnd failures are logged.
+ */
 export interface SessionHooks {
-  /** Before a session is made for `lab`: may refuse (throw IsoplayError, e.g. 404 lab) or name its terminals. */
-  beforeCreate?(opts: CreateSessionOptions): Promise<{ terminals?: string[]; titles?: Record<string, string> } | void>;
+  /** Before a session is made: may refuse (e.g. 404 lab) or name its terminals. */
+  beforeCreate?(opts: CreateSessionOptions): Promise<SessionShape | void> | SessionShape | void;
   /** After the sandbox is ready and before the POST answers (lab setup.sh, replaying solves). */
-  onSessionStart?(s: SessionInfo): Promise<void> | void;
+  onSessionStart?(s: SessionInfo, opts: CreateSessionOptions): Promise<void> | void;
   /** Before the sandbox is destroyed. */
   onSessionEnd?(s: SessionInfo): Promise<void> | void;
 }

@@ -1,12 +1,14 @@
 // One terminal of a session: a PTY running a shell inside the sandbox, its output batched into
 // frames, a scrollback ring replayed on reconnect, ack-based flow control, and an exit that loses
-// nothing. This folder is the only importer of the PTY library.
+// nothing. A Terminal is a disposable: its owner (the session) disposes it, which kills the shell,
+// stops its timers and drops its listeners. This folder is the only importer of the PTY library.
 import * as pty from '@lydell/node-pty';
 import { encodeServerFrame, CloseCode, type TerminalStatus } from '../protocol/frames.js';
 import { ScrollbackRing, FlowWindow } from './buffers.js';
 
 export interface TerminalClient {
   send(frame: Uint8Array): void;
+  /** Never throws (a socket that is already closing ignores it). */
   close(code: number, reason: string): void;
 }
 
@@ -48,6 +50,10 @@ export class Terminal {
   private activityTimer: NodeJS.Timeout | undefined;
   private lastDataAt = Date.now();
   private exitStatus: { code: number | null; signal: number | null } | undefined;
+  /** While the exit drains the PTY: resolves once output has been quiet for EXIT_QUIET_MS. */
+  private drain: { timer: NodeJS.Timeout; done: () => void } | undefined;
+  private readonly listeners: pty.IDisposable[];
+  private disposed = false;
   private readonly opts: TerminalOptions;
   /** Total output bytes the shell has written (tests and benchmarks read it). */
   outputBytes = 0;
@@ -66,8 +72,10 @@ export class Terminal {
       env: { TERM: 'xterm-256color', ...opts.command.env },
       encoding: null,
     } as pty.IPtyForkOptions);
-    this.proc.onData((d: string | Buffer) => this.onData(typeof d === 'string' ? Buffer.from(d) : d));
-    this.proc.onExit(({ exitCode, signal }) => void this.onExit(exitCode, signal ?? null));
+    this.listeners = [
+      this.proc.onData((d: string | Buffer) => this.onData(typeof d === 'string' ? Buffer.from(d) : d)),
+      this.proc.onExit(({ exitCode, signal }) => void this.onExit(exitCode, signal ?? null)),
+    ];
   }
 
   get pid(): number {
@@ -93,15 +101,12 @@ export class Terminal {
 
   /** A new client replaces the old one (closed 4006) and gets the scrollback replayed. */
   attach(client: TerminalClient): void {
-    if (this.client && this.client !== client) {
-      try {
-        this.client.close(CloseCode.replaced, 'this terminal was opened elsewhere');
-      } catch {
-        /* the old socket is gone already */
-      }
-    }
+    if (this.client && this.client !== client) this.client.close(CloseCode.replaced, 'this terminal was opened elsewhere');
     this.client = client;
-    this.flushNow();
+    // Output still waiting for its batch is already in the ring, which is replayed whole below:
+    // flushing it to the new client as well would show it twice.
+    this.pending = [];
+    this.pendingBytes = 0;
     this.flow.reset();
     const replay = this.ring.contents();
     for (let off = 0; off < replay.length; off += BATCH_BYTES) {
@@ -146,9 +151,25 @@ export class Terminal {
   kill(signal = 'SIGHUP'): void {
     try {
       this.proc.kill(signal);
-    } catch {
-      /* already gone */
+    } catch (err) {
+      // ESRCH: the shell is gone already, which is what was asked.
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
+  }
+
+  /** Kills the shell, stops every timer and drops the PTY's listeners; no status is sent after this. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.activityTimer);
+    this.activityTimer = undefined;
+    if (this.drain) {
+      clearTimeout(this.drain.timer);
+      this.drain.done();
+    }
+    this.client = undefined;
+    this.kill('SIGKILL');
+    for (const l of this.listeners) l.dispose();
   }
 
   private carry: Buffer = EMPTY;
@@ -185,6 +206,7 @@ export class Terminal {
   private onOutput(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.lastDataAt = Date.now();
+    if (this.drain) this.drain.timer.refresh();
     this.outputBytes += chunk.length;
     this.ring.push(chunk);
     if (this.client) {
@@ -201,6 +223,7 @@ export class Terminal {
   }
 
   private armActivity(ms: number): void {
+    if (this.disposed) return;
     this.activityTimer = setTimeout(() => {
       const quiet = Date.now() - this.lastDataAt;
       if (quiet < ACTIVITY_QUIET_MS) return this.armActivity(ACTIVITY_QUIET_MS - quiet);
@@ -255,10 +278,19 @@ export class Terminal {
       this.paused = false;
       this.proc.resume();
     }
-    const started = Date.now();
-    while (Date.now() - this.lastDataAt < EXIT_QUIET_MS && Date.now() - started < EXIT_DRAIN_MAX_MS) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await new Promise<void>((resolve) => {
+      const max = setTimeout(() => finish(), EXIT_DRAIN_MAX_MS);
+      const finish = () => {
+        clearTimeout(max);
+        clearTimeout(this.drain?.timer);
+        this.drain = undefined;
+        resolve();
+      };
+      // Each chunk of output restarts the quiet timer (onOutput); the drain ends after EXIT_QUIET_MS
+      // of silence, or after EXIT_DRAIN_MAX_MS whatever the shell's children still print.
+      this.drain = { timer: setTimeout(finish, EXIT_QUIET_MS), done: finish };
+    });
+    if (this.disposed) return;
     if (this.carry.length) this.onOutput(this.carry);
     this.carry = EMPTY;
     this.flushNow();

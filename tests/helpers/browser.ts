@@ -21,7 +21,14 @@ export async function launch(): Promise<Browser> {
 /** Builds the page once if dist/web is missing or older than its sources. */
 export function ensureWebBuilt(): void {
   const index = path.join(PROJECT_ROOT, 'dist/web/index.html');
-  if (!fs.existsSync(index)) execFileSync(path.join(PROJECT_ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }, 0);
+  // The page's sources, and the server modules it bundles (the protocol, the step markdown parser).
+  const sources = Math.max(newest(path.join(PROJECT_ROOT, 'web')), newest(path.join(PROJECT_ROOT, 'server/protocol')), fs.statSync(path.join(PROJECT_ROOT, 'server/labs/markdown.ts')).mtimeMs);
+  if (!fs.existsSync(index) || fs.statSync(index).mtimeMs < sources) execFileSync(path.join(PROJECT_ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
 }
 
 /** The text of a terminal, read from xterm's buffer (WebGL draws on a canvas, not in the DOM). */

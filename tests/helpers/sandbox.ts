@@ -7,7 +7,7 @@ import { createCgroupDriver, type DriverWithLayout } from '../../server/sandbox/
 import { createSandboxFactory, type SandboxRuntime } from '../../server/sandbox/index.js';
 import { runCommand } from '../../server/sandbox/exec.js';
 import type { Sandbox } from '../../server/sandbox/spec.js';
-import { newSessionId } from '../../server/sessions/registry.js';
+import { newSessionId } from '../../server/sessions/session.js';
 
 export interface Kit {
   config: Config;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { Sandbox } from '../../server/sandbox/spec.js';
-import { newSessionId } from '../../server/sessions/registry.js';
+import { newSessionId } from '../../server/sessions/session.js';
 import { sh, type Kit } from './sandbox.js';
 
 const SRC = new URL('../fixtures/sysprobe/sysprobe.c', import.meta.url).pathname;

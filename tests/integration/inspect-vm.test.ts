@@ -9,7 +9,7 @@ import type { KernelMessage } from '../../server/protocol/events.js';
 import { Sampler } from '../../server/inspect/sampler.js';
 import { vmUnavailable } from '../../server/labs/catalog.js';
 import { PROJECT_TOOLS_DIR } from '../../server/sandbox/rootfs/etc-files.js';
-import { MemoryEventBus } from '../../server/sessions/registry.js';
+import { MemoryEventBus } from '../../server/sessions/event-bus.js';
 import type { SessionInfo } from '../../server/sessions/types.js';
 import type { Sandbox } from '../../server/sandbox/spec.js';
 import { until as waitUntil } from '../helpers/wait.js';

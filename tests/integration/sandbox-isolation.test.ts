@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_TOOLS_DIR } from '../../server/sandbox/rootfs/etc-files.js';
-import { newSessionId } from '../../server/sessions/registry.js';
+import { newSessionId } from '../../server/sessions/session.js';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../server/sandbox/spec.js';

@@ -3,12 +3,15 @@
 // removed at start-up while a cgroup that is not ours is left alone.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import readline from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.js';
 import { reapLeftovers } from '../../server/sandbox/reaper.js';
 import { isoplayCgroupsNamed, isoplayMounts, isoplayLinks, pidAlive } from '../helpers/leaks.js';
 import { makeKit, newSandbox, sh } from '../helpers/sandbox.js';
+import { until } from '../helpers/wait.js';
 
 describe('sandbox teardown', () => {
   it('leaves no process, cgroup, mount or network object behind, and is idempotent', async () => {
@@ -34,11 +37,12 @@ describe('sandbox teardown', () => {
     const ids: string[] = [];
     for (let batch = 0; batch < 20; batch++) {
       const sbs = await Promise.all(Array.from({ length: 10 }, () => newSandbox(kit)));
-      await Promise.all(sbs.map((sb, i) => sh(sb, i % 2 ? 'cgcreate -g memory,pids,cpu:a/b; cgexec -g memory:a/b sleep 1000 >/dev/null 2>&1 &' : 'mkdir -p /sys/fs/cgroup/memory/x/y')));
+      const made = await Promise.all(sbs.map((sb, i) => sh(sb, i % 2 ? 'cgcreate -g memory,pids,cpu:a/b || exit 1; cgexec -g memory:a/b sleep 1000 >/dev/null 2>&1 & until grep -q . /sys/fs/cgroup/memory/a/b/cgroup.procs; do sleep 0.01; done; echo made' : 'mkdir -p /sys/fs/cgroup/memory/x/y && echo made')));
+      // Each sandbox really holds its nested cgroup (with a process in a/b) when it is destroyed.
+      for (const r of made) expect(r.stdout.trim(), r.stderr).toBe('made');
       ids.push(...sbs.map((s) => s.spec.id));
       await Promise.all(sbs.map((s) => s.destroy()));
     }
-    expect(ids).toHaveLength(200);
     const left = ids.flatMap((id) => isoplayCgroupsNamed(id));
     expect(left).toEqual([]);
   }, 120_000);
@@ -65,24 +69,37 @@ describe('sandbox teardown', () => {
       const file = path.join(kit.config.dataDir, 'crash.mts');
       fs.writeFileSync(file, script);
       const child = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [file], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const line = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString())));
+      const [line] = (await once(readline.createInterface({ input: child.stdout! }), 'line')) as [string];
       const made = JSON.parse(line) as { id: string; init: number }[];
-      // tsx runs node as a child; kill the whole group like a crash would.
-      execFileSync('pkill', ['-KILL', '-f', file]);
-      await new Promise((r) => setTimeout(r, 300));
-      for (const m of made) expect(isoplayCgroupsNamed(m.id).length).toBeGreaterThan(0);
+      expect(made).toHaveLength(3);
+      // tsx runs node as a child; kill both like a crash would (by this test's own file name).
+      const serverProcs = () => spawnSync('pgrep', ['-f', file], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      expect(serverProcs().length).toBeGreaterThan(0);
+      spawnSync('pkill', ['-KILL', '-f', file]);
+      await until(() => serverProcs().length === 0, 5000, 'the killed server to be gone');
+      // The sandboxes die with their monitors (PR_SET_PDEATHSIG); their cgroups and state files stay.
+      await until(() => made.every((m) => !pidAlive(m.init)), 5000, "the sandboxes' init processes to die with the server");
+      const stateFile = (id: string) => path.join(kit.config.dataDir, 'sandboxes', `${id}.json`);
+      for (const m of made) {
+        expect(isoplayCgroupsNamed(m.id).length).toBeGreaterThan(0);
+        expect(fs.existsSync(stateFile(m.id))).toBe(true);
+      }
       const report = await reapLeftovers(kit.config, kit.driver);
       for (const m of made) {
         expect(report.cgroups).toContain(`isoplay/${m.id}`);
+        expect(report.stateFiles).toContain(`${m.id}.json`);
         expect(isoplayCgroupsNamed(m.id)).toEqual([]);
-        expect(pidAlive(m.init)).toBe(false);
+        expect(fs.existsSync(stateFile(m.id))).toBe(false);
       }
       expect(fs.existsSync(foreign)).toBe(true);
       expect(pidAlive(sleeper.pid!)).toBe(true);
       expect(fs.readFileSync(path.join(foreign, 'cgroup.procs'), 'utf8')).toContain(String(sleeper.pid));
     } finally {
+      const exited = sleeper.exitCode === null && sleeper.signalCode === null ? once(sleeper, 'exit') : Promise.resolve();
       sleeper.kill('SIGKILL');
-      await new Promise((r) => setTimeout(r, 100));
+      await exited;
+      // rmdir is refused while the cgroup still lists a task.
+      await until(() => fs.readFileSync(path.join(foreign, 'cgroup.procs'), 'utf8').trim() === '', 5000, `${foreign} to be empty`);
       fs.rmdirSync(foreign);
     }
   }, 60_000);

@@ -41,6 +41,7 @@ describe('config', () => {
     [['--mode', 'vm'], {}, 'mode'],
     [['--bogus', '1'], {}, '--bogus'],
     [['--port'], {}, 'port'],
+    [['stray-argument'], {}, 'stray-argument'],
     [['--allowed-hosts', 'playground.example.org,http://evil.example/'], {}, 'allowedHosts'],
     [[], { ISOPLAY_UNATTACHED_GRACE_MS: '10' }, 'unattachedGraceMs'],
     [['--session-rate-max', '0'], {}, 'sessionRateMax'],

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgroupsMessage, processesMessage } from '../../server/inspect/sampler.js';
+import { cgroupsMessage, processesMessage } from '../../server/inspect/messages.js';
 import { SAMPLE_BOUNDS, readBounded, runPass, walkCgroupTree, type PassPlan, type PassState, type SampleBounds } from '../../server/inspect/sample-pass.js';
 import { detectCgroups } from '../../server/sandbox/cgroups/detect.js';
 import { CgroupV1Driver } from '../../server/sandbox/cgroups/v1.js';

@@ -7,37 +7,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { PassPlan } from '../../server/inspect/sample-pass.js';
-import { SampleWorker, WorkerStoppedError, type SamplerLog } from '../../server/inspect/sample-worker.js';
-import { SamplerScheduler } from '../../server/inspect/sampler.js';
+import { SampleWorker, WorkerStoppedError } from '../../server/inspect/sample-worker.js';
+import type { Logger } from '../../server/log.js';
+import { SamplerScheduler } from '../../server/inspect/scheduler.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'FakeSampleWorker-'));
 const FAULTY = new URL('../fixtures/faulty-sample-thread.mjs', import.meta.url);
 const workers: SampleWorker[] = [];
-afterEach(() => workers.splice(0).forEach((w) => w.close()));
+afterEach(() => {
+  vi.useRealTimers();
+  workers.splice(0).forEach((w) => w.close());
+});
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function fakeLog(): SamplerLog & { errors: { obj: Record<string, unknown>; msg: string }[] } {
+function fakeLog(): Logger & { errors: { obj: Record<string, unknown>; msg: string }[] } {
   const errors: { obj: Record<string, unknown>; msg: string }[] = [];
-  return { errors, warn: vi.fn(), error: (obj, msg) => errors.push({ obj: obj as Record<string, unknown>, msg }) };
+  return { errors, info: vi.fn(), warn: vi.fn(), error: (obj, msg) => void errors.push({ obj: obj as Record<string, unknown>, msg: msg ?? '' }) };
 }
 
 function worker(opts: ConstructorParameters<typeof SampleWorker>[0] = {}): SampleWorker {
   const w = new SampleWorker({ log: fakeLog(), ...opts });
   workers.push(w);
   return w;
-}
-
-/** Asks again (as the next sampler tick would) while the worker is between a crash and its restart. */
-async function retryWhileStopped<T>(ask: () => Promise<T>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await ask();
-    } catch (e) {
-      if (!(e instanceof WorkerStoppedError) || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 /** A plan for a session whose tree is one empty cgroup directory (the fixture ignores it). */
@@ -73,18 +64,25 @@ describe('SampleWorker: the one thread that reads for every sampler', () => {
   });
 
   it('logs a crash with the sessions it held, fails their requests, and starts afresh on a later one', async () => {
+    // Only the clock is fake (the restart delay is measured with Date.now); the thread is real.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const log = fakeLog();
     const w = worker({ entry: FAULTY, log, restartDelayMs: 200 });
     w.acquire();
     w.open(plan('ok'));
     w.open(plan('crash'));
     await expect(w.request({ kind: 'pass', session: 'crash', full: true })).rejects.toBeInstanceOf(WorkerStoppedError);
+    const crashedAt = Date.now();
     expect(log.errors).toHaveLength(1);
     expect(log.errors[0]).toMatchObject({ msg: expect.stringContaining('crashed'), obj: { sessions: ['crash'] } });
-    // Within the restart delay a request is refused (no crash loop), then a fresh worker answers.
+    // Within the restart delay a request is refused (no crash loop), up to its last millisecond...
     await expect(w.request({ kind: 'pass', session: 'ok', full: true })).rejects.toBeInstanceOf(WorkerStoppedError);
-    // The fresh worker knows 'ok' without being told again; a forgotten session is an error there.
-    const r = await retryWhileStopped(() => w.request({ kind: 'pass', session: 'ok', full: true }), 3000);
+    vi.setSystemTime(crashedAt + 199);
+    await expect(w.request({ kind: 'pass', session: 'ok', full: true })).rejects.toBeInstanceOf(WorkerStoppedError);
+    expect(w.starts).toBe(1);
+    // ...then a fresh worker answers. It knows 'ok' without being told again; a forgotten session is an error there.
+    vi.setSystemTime(crashedAt + 200);
+    const r = await w.request({ kind: 'pass', session: 'ok', full: true });
     expect(r.result).toEqual({ session: 'ok', idle: true });
     expect(w.starts).toBe(2);
     w.forget('ok');

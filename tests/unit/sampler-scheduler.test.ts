@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SamplerScheduler } from '../../server/inspect/sampler.js';
+import { SamplerScheduler } from '../../server/inspect/scheduler.js';
 
 describe('SamplerScheduler: one timer for every session', () => {
   beforeEach(() => vi.useFakeTimers());

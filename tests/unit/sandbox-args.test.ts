@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROJECT_TOOLS_DIR } from '../../server/sandbox/rootfs/etc-files.js';
 import { buildCreateOps, buildEnterArgs, cgroupMounts, type EnterTarget, type HostFacts, type LaunchFacts } from '../../server/sandbox/namespaces/args.js';
-import { decodeOpFields, encodeOps, type SetupOp } from '../../server/sandbox/namespaces/ops.js';
+import { decodeOpFields, encodeOps, type SetupOp } from '../../server/sandbox/init/ops.js';
 import { buildRootLayout } from '../../server/sandbox/rootfs/layout.js';
 import type { SandboxSpec } from '../../server/sandbox/spec.js';
 import type { CgroupHandle } from '../../server/sandbox/cgroups/driver.js';

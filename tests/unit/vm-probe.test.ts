@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchVms, parseVmProbe } from '../../server/inspect/sampler.js';
+import { matchVms, parseVmProbe } from '../../server/inspect/vm-probe.js';
 import type { ProcessInfo } from '../../server/protocol/events.js';
 
 const boot = '02c985ef-a312-47d9-be2b-91bf498b25b3';
@@ -49,7 +49,7 @@ describe('VM probe: the guest reports of isoplay-vm', () => {
 
 describe('VM probe pacing', () => {
   it('asks every second while a VM boots, then backs off to every 15 s for a qemu that never reports', async () => {
-    const { vmProbeDelayMs } = await import('../../server/inspect/sampler.js');
+    const { vmProbeDelayMs } = await import('../../server/inspect/vm-probe.js');
     expect(vmProbeDelayMs(0)).toBe(1000);
     expect(vmProbeDelayMs(29_999)).toBe(1000);
     expect(vmProbeDelayMs(60_000)).toBe(4000);

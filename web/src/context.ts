@@ -1,4 +1,4 @@
-// What the page's parts share. main.ts builds it; the lab panel and the kernel view receive it.
+// What the page's parts share. session/lifecycle.ts builds it; the lab panel and the kernel view receive it.
 import type { CreateSessionResponse } from '../../server/protocol/api.js';
 import type { ServerEventMessage } from '../../server/protocol/events.js';
 
@@ -10,7 +10,7 @@ export interface PageContext {
   onEvent(fn: (msg: ServerEventMessage) => void): () => void;
   /** Types text into a named terminal (exec blocks), focusing it; returns false if there is no such terminal. */
   runInTerminal(terminal: string, text: string): boolean;
-  /** Replaces the session (lab start or reset): main.ts tears down terminals and sockets and rebuilds. */
+  /** Replaces the session (lab start or reset): session/lifecycle.ts tears down terminals and sockets and rebuilds. */
   startSession(opts: { lab?: string; resetStep?: number }): Promise<void>;
   /** The learner token kept in localStorage (progress survives). */
   learner: string;

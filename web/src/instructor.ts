@@ -5,9 +5,8 @@ import './style.css';
 import './instructor.css';
 import type { CreateWorkshopResponse, WorkshopDashboard, WorkshopLearner } from '../../server/protocol/api.js';
 import { api, ApiError } from './api.js';
+import { $, esc } from './dom.js';
 
-const $ = (id: string) => document.getElementById(id)!;
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const MiB = 1024 * 1024;
 const RECENT_KEY = 'isoplay.instructor.workshops';
 /** A learner online but without a command for this long may be stuck. */

@@ -1,22 +1,12 @@
 // The one cgroup interface (DESIGN.md §4). Callers never ask which kernel they are on.
 // File names in implementations are the kernel's own (memory.limit_in_bytes, memory.max, pids.max).
 import type { SandboxLimits } from '../../config.js';
+import type { CgroupStats } from '../../protocol/events.js';
+
+export type { CgroupStats };
 
 export type CgroupMode = 'v1' | 'v2';
 export type HostCgroupMode = 'v1' | 'v2' | 'hybrid';
-
-export interface CgroupStats {
-  memory: { current: number; max: number | null; peak: number | null };
-  pids: { current: number; max: number | null };
-  cpu: { usageUsec: number; throttledUsec: number; quotaUsec: number | null; periodUsec: number | null };
-  oomKills: number;
-  /**
-   * Controllers that do not account this cgroup at all (their numbers above are zeros, not
-   * measurements): v1, no directory of that path in the controller's hierarchy; v2, the controller
-   * is not enabled in the parent's cgroup.subtree_control.
-   */
-  missing?: ('memory' | 'pids' | 'cpu')[];
-}
 
 export interface CgroupHandle {
   /** Path below the cgroupfs root of each hierarchy, e.g. 'isoplay/s-1a2b'. */

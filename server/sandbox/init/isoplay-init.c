@@ -9,7 +9,7 @@
  *
  *   isoplay-init create  < OPS
  *     OPS (stdin) are NUL-terminated fields: an operation's name, then exactly its arguments (the
- *     table OPS[] below; server/sandbox/namespaces/ops.ts is the other half of the contract).
+ *     table OPS[] below; server/sandbox/init/ops.ts is the other half of the contract).
  *     Prints "ready <host pid of the sandbox's PID 1> <its start time>" once the sandbox is set up,
  *     then stays as its monitor: it dies with the server (PR_SET_PDEATHSIG), SIGTERM ends the
  *     sandbox, and it exits with init's status when init dies.

@@ -6,7 +6,7 @@ import type { CgroupHandle } from '../cgroups/driver.js';
 import type { CgroupHierarchy } from '../cgroups/detect.js';
 import { hierarchyName } from '../cgroups/detect.js';
 import { buildRootLayout } from '../rootfs/layout.js';
-import type { SetupOp } from './ops.js';
+import type { SetupOp } from '../init/ops.js';
 
 export interface HostFacts {
   mode: 'v1' | 'v2';

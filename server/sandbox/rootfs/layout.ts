@@ -1,8 +1,8 @@
 // The sandbox's root filesystem as data: one pure function from the spec and a few host facts to
-// the ordered list of root operations isoplay-init executes (server/sandbox/namespaces/ops.ts).
+// the ordered list of root operations isoplay-init executes (server/sandbox/init/ops.ts).
 // What the root holds, and why, is all here; the C helper only checks and performs each step.
 import type { SandboxSpec } from '../spec.js';
-import type { MountFlag, RootOp } from '../namespaces/ops.js';
+import type { MountFlag, RootOp } from '../init/ops.js';
 import { PROJECT_TOOLS_DIR, PROJECT_TOOLS_INSIDE, RO_BINDS, etcFiles } from './etc-files.js';
 
 /** Host facts the layout depends on (read by the runtime, passed in so the layout stays pure). */

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCgroups } from '../../../server/sandbox/cgroups/detect.js';
-import { newSessionId } from '../../../server/sessions/registry.js';
+import { newSessionId } from '../../../server/sessions/session.js';
 import { isoplayCgroupsNamed, pidAlive, pidsInSession } from '../../helpers/leaks.js';
 import { makeKit, newSandbox, sh, type Kit } from '../../helpers/sandbox.js';
 import { until } from '../../helpers/wait.js';

@@ -4,7 +4,7 @@
 // output in tests/unit/sandbox-args.test.ts; this side holds the C half of the contract.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { encodeOps, type SetupOp } from '../../../server/sandbox/namespaces/ops.js';
+import { encodeOps, type SetupOp } from '../../../server/sandbox/init/ops.js';
 import { INIT_BIN } from '../../../server/sandbox/runtime.js';
 import { runCommand } from '../../../server/sandbox/exec.js';
 

@@ -5,7 +5,7 @@
 // mount only for the host's root, and /proc/sys and sysfs files belong to the host's root.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSessionId } from '../../../server/sessions/registry.js';
+import { newSessionId } from '../../../server/sessions/session.js';
 import type { Sandbox } from '../../../server/sandbox/spec.js';
 import { makeKit, newSandbox, sh, type Kit } from '../../helpers/sandbox.js';
 

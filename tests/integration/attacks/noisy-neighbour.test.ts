@@ -102,7 +102,7 @@ describe('attack: one learner against the others', () => {
 b = b"x" * (400 << 20)
 PY
 { timeout 30 sh -c 'while :; do python3 /tmp/hog.py; done' & } </dev/null >/dev/null 2>&1`);
-    const driver = srv.app.routeContext.driver!;
+    const driver = srv.app.cgroupDriver!;
     await until(async () => (await driver.stats(sa.cgroup)).oomKills > 0 || undefined, 20_000, 'the hog\'s first OOM kill');
     await sh(sa, `for i in 1 2 3 4; do { timeout 30 sh -c 'while :; do :; done' & } </dev/null >/dev/null 2>&1; done`);
     ta.type('yes isoplay-flood\r');

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newSessionId } from '../../../server/sessions/registry.js';
+import { newSessionId } from '../../../server/sessions/session.js';
 import type { Sandbox } from '../../../server/sandbox/spec.js';
 import { isoplayCgroupsNamed, isoplayMounts, isoplayLinks } from '../../helpers/leaks.js';
 import { makeKit, newSandbox, sh, type Kit } from '../../helpers/sandbox.js';

@@ -57,7 +57,7 @@ describe('attack: 1500 cgroups and a busy loop in one session', () => {
   it("leaves another session's terminal answering, and A's cgroup list bounded with the rest counted", async () => {
     // The server's own driver says where a learner makes memory cgroups: on v1 (and this hybrid
     // host) in the memory hierarchy; on v2 under the session after enabling the controller.
-    const mode = srv.app.routeContext.driver!.mode;
+    const mode = srv.app.cgroupDriver!.mode;
     const dir = mode === 'v1' ? '/sys/fs/cgroup/memory' : '/sys/fs/cgroup';
     const enable = mode === 'v2' ? `echo +memory > ${dir}/cgroup.subtree_control && ` : '';
     termA.type(`${enable}cd ${dir} && mkdir $(seq -f c%g 1500) && cd / && echo MADE$((750*2)) && while :; do :; done\r`);

@@ -5,6 +5,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessInfo, ProcessesMessage, ServerEventMessage, Truncated } from '../../../server/protocol/events.js';
 import type { PageContext } from '../context.js';
+import { esc } from '../dom.js';
 import './kernel-view.css';
 
 const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
@@ -21,7 +22,6 @@ function moreNote(t: Truncated, what: string): string {
   return `<p class="kv-more" data-more="${t.more}">and ${n} more ${what}, not shown: the view lists a bounded number per sandbox</p>`;
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const fmtMiB = (b: number | null) => (b === null ? '∞' : `${(b / MiB).toFixed(b < 10 * MiB ? 1 : 0)} MiB`);
 
 function section(title: string, caption: string): { box: HTMLElement; body: HTMLElement } {

@@ -1,40 +1,20 @@
 // The lab panel: the lab list, then the chosen lab's steps with progress, markdown text whose
 // `exec` blocks run in the named terminal and `copy` blocks copy, hints one at a time, a predict
 // question answered before the commands are revealed, Check, and Reset.
-import { marked } from 'marked';
+import type { LabDetail, LabProgress, LabSummary, StepCheckResult } from '../../../server/protocol/api.js';
 import type { PageContext } from '../context.js';
+import { esc } from '../dom.js';
+import { renderStepMarkdown } from './step-markdown.js';
 import './lab-panel.css';
 
-interface LabSummary { id: string; title: string; summary: string; level: string; minutes: number; available: boolean; reason?: string; stepCount: number }
-interface LabStepView { title: string; markdown: string; hints: string[]; terminal: string; predict?: { question: string; options: string[] } }
-interface LabDetail extends Omit<LabSummary, 'stepCount'> { steps: LabStepView[]; terminals: { name: string; title?: string }[] }
-interface Progress { current: number; passed: { step: number; message: string }[]; predictions: Record<number, { choice: number; correct: boolean }>; done: boolean }
-interface CheckResult { status: 'passed' | 'failed' | 'error'; message: string; progress: Progress }
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+type Progress = LabProgress;
+type CheckResult = StepCheckResult;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
-}
-
-/** Renders step markdown; fenced exec/copy blocks become runnable / copyable blocks. */
-function renderMarkdown(md: string, defaultTerminal: string): string {
-  const renderer = new marked.Renderer();
-  renderer.code = ({ text, lang }) => {
-    const [kind, ...attrs] = (lang ?? '').split(/\s+/);
-    const terminal = attrs.find((a) => a.startsWith('terminal='))?.slice(9) ?? defaultTerminal;
-    if (kind === 'exec') {
-      return `<div class="lab-block lab-exec"><pre><code>${esc(text)}</code></pre><button class="lab-run" data-terminal="${esc(terminal)}" data-code="${esc(text)}" title="Type this into the ${esc(terminal)} terminal">▶ Run</button></div>`;
-    }
-    if (kind === 'copy') {
-      return `<div class="lab-block lab-copy"><pre><code>${esc(text)}</code></pre><button class="lab-copybtn" data-code="${esc(text)}">Copy</button></div>`;
-    }
-    return `<pre class="lab-block"><code>${esc(text)}</code></pre>`;
-  };
-  return marked.parse(md, { renderer, async: false }) as string;
 }
 
 export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
@@ -124,7 +104,7 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         body.append(q);
       }
       const text = el('div', 'lab-md');
-      text.innerHTML = renderMarkdown(step.markdown, step.terminal);
+      text.innerHTML = renderStepMarkdown(step.markdown, step.terminal);
       if (needsPredict) text.classList.add('lab-hidden-until-predict');
       body.append(text);
       if (needsPredict) body.append(el('div', 'lab-note', 'Answer the question above to reveal the commands.'));

@@ -1,0 +1,18 @@
+// The page's two status surfaces: the banner under the top bar (errors, and notices such as an
+// instructor's announcement) and the connection chip in the top bar.
+import { $ } from '../dom.js';
+
+/** Shows a banner, or hides it with undefined. */
+export function showBanner(text: string | undefined, kind: 'error' | 'info' = 'error'): void {
+  const b = $('banner');
+  b.hidden = !text;
+  b.textContent = text ?? '';
+  b.dataset.kind = kind;
+}
+
+/** The terminals' connection state, as the last terminal to report it saw it. */
+export function setConn(state: 'connecting' | 'open' | 'closed', detail?: string): void {
+  const c = $('conn');
+  c.dataset.state = state;
+  c.textContent = state === 'open' ? 'connected' : state === 'connecting' ? 'connecting…' : `disconnected${detail ? `: ${detail}` : ''}`;
+}
