@@ -51,6 +51,7 @@ done
 
 bash scripts/build-native.sh
 bash scripts/build-vm.sh
+bash scripts/build-images.sh
 if [ ! -f dist/web/index.html ] || [ -n "$(find web vite.config.ts server/protocol -newer dist/web/index.html -type f 2>/dev/null | head -1)" ]; then
   echo "isoplay setup: building the web UI"
   npx vite build --logLevel warn

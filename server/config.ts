@@ -55,7 +55,17 @@ export interface Config {
   sandboxesCpus: number;
   /** Ptys a sandbox's own devpts may hold (`max=`): the kernel's pty count is shared by every sandbox. */
   ptysPerSandbox: number;
-  /** Session slot n maps 0..uidCount-1 inside to uidBase + n*uidCount outside. */
+  /** Terminals one session may have open: its lab's, plus the ones the learner opens with `+`. */
+  maxTerminals: number;
+  /**
+   * Labs that boot a VM inside the sandbox (off: listed as unavailable with the reason). The pure-v2
+   * test VM turns them off: a VM under TCG inside a VM under TCG would take minutes to boot.
+   */
+  vmLabs: boolean;
+  /**
+   * Session slot n maps 0..uidCount-1 inside to uidBase + n*uidCount outside: root and 65536 more, so
+   * /etc/subuid inside (root:1:65536) can hand a nested user namespace a full 16-bit range.
+   */
   uidBase: number;
   uidCount: number;
   /** The cgroupfs mount root; tests inject a fake one. */
@@ -109,8 +119,10 @@ export function defaultConfig(): Config {
     serverReserveBytes: 512 * MiB,
     sandboxesCpus: Math.max(0.5, cpus - 0.5),
     ptysPerSandbox: 32,
+    maxTerminals: 4,
+    vmLabs: true,
     uidBase: 1_000_000_000,
-    uidCount: 65536,
+    uidCount: 65537,
     cgroupRoot: '/sys/fs/cgroup',
     prefix: 'isoplay',
     samplerHz: 2,
@@ -124,7 +136,7 @@ export function defaultConfig(): Config {
   };
 }
 
-type Kind = 'int' | 'decimal' | 'string' | 'mode' | 'bytes' | 'list' | 'level';
+type Kind = 'int' | 'decimal' | 'string' | 'mode' | 'bytes' | 'list' | 'level' | 'onoff';
 /** Each config key: its flag, its env var and its type. The key path is what errors name. */
 const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }[] = [
   { key: 'host', flag: '--host', env: 'HOST', kind: 'string' },
@@ -151,6 +163,8 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'serverReserveBytes', flag: '--server-reserve', env: 'ISOPLAY_SERVER_RESERVE', kind: 'bytes', min: 64 * MiB },
   { key: 'sandboxesCpus', flag: '--sandboxes-cpus', env: 'ISOPLAY_SANDBOXES_CPUS', kind: 'decimal', min: 0.1 },
   { key: 'ptysPerSandbox', flag: '--ptys-per-sandbox', env: 'ISOPLAY_PTYS_PER_SANDBOX', kind: 'int', min: 2 },
+  { key: 'maxTerminals', flag: '--max-terminals', env: 'ISOPLAY_MAX_TERMINALS', kind: 'int', min: 1 },
+  { key: 'vmLabs', flag: '--vm-labs', env: 'ISOPLAY_VM_LABS', kind: 'onoff' },
   { key: 'uidBase', flag: '--uid-base', env: 'ISOPLAY_UID_BASE', kind: 'int', min: 65536 },
   { key: 'cgroupRoot', flag: '--cgroup-root', env: 'ISOPLAY_CGROUP_ROOT', kind: 'string' },
   { key: 'samplerHz', flag: '--sampler-hz', env: 'ISOPLAY_SAMPLER_HZ', kind: 'int', min: 1 },
@@ -174,6 +188,9 @@ function parseValue(key: string, kind: Kind, raw: string, min: number | undefine
     case 'mode':
       if (raw !== 'sandbox' && raw !== 'host') throw bad(`expected "sandbox" or "host", found "${raw}"`);
       return raw;
+    case 'onoff':
+      if (raw !== 'on' && raw !== 'off') throw bad(`expected "on" or "off", found "${raw}"`);
+      return raw === 'on';
     case 'level':
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(raw)) throw bad(`unknown log level "${raw}"`);
       return raw;

@@ -34,6 +34,7 @@ export const ERRORS = {
     status: 429,
     message: 'You already have {count} sandboxes running from your network address (the limit is {max}). Close another playground tab, or wait a minute for an unused sandbox to end, then try again.',
   },
+  ISOPLAY_ERR_TERMINALS_FULL: { status: 409, message: 'This session already has {max} terminals: close the page and reopen it, or use the ones you have.' },
   ISOPLAY_ERR_SANDBOX_FAILED: { status: 500, message: 'The sandbox could not be created: {detail}' },
   ISOPLAY_ERR_CHECK_FAILED: { status: 500, message: 'The check could not run: {detail}' },
   ISOPLAY_ERR_INTERNAL: { status: 500, message: 'Internal error: {detail}' },

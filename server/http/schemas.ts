@@ -5,6 +5,11 @@ export const LAB_ID = { type: 'string', minLength: 1, maxLength: 64, pattern: '^
 export const WORKSHOP_ID = { type: 'string', pattern: '^w[0-9a-f]{12}$' } as const;
 export const JOIN_CODE = { type: 'string', minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9]+$' } as const;
 
+/** `?lang=pt-BR`: a lab's texts in that language where it has them. */
+const LANG = { type: 'string', pattern: '^[a-z]{2}(-[A-Z]{2})?$' } as const;
+export const langQuery = { type: 'object', properties: { lang: LANG }, additionalProperties: false } as const;
+export const tokenLangQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 256 }, lang: LANG } } as const;
+
 /** `?token=` (WebSockets cannot send an Authorization header). */
 export const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 256 } } } as const;
 

@@ -63,6 +63,12 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     return registry.authorize(req.params.id, tokenOf(req.headers, req.query)).summary();
   });
 
+  // Another terminal in the same sandbox (the page's `+` tab).
+  app.post<{ Params: { id: string } }>('/api/sessions/:id/terminals', { schema: { params: sessionParams, querystring: tokenQuery } }, async (req, reply) => {
+    const s = registry.authorize(req.params.id, tokenOf(req.headers, req.query));
+    return reply.code(201).send(s.addTerminal());
+  });
+
   app.delete<{ Params: { id: string } }>('/api/sessions/:id', { schema: { params: sessionParams, querystring: tokenQuery } }, async (req, reply) => {
     const s = registry.authorize(req.params.id, tokenOf(req.headers, req.query));
     await registry.destroy(s.id, 'deleted by its owner');

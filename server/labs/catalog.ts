@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { IsoplayError } from '../errors.js';
-import { LabSchema, type LabManifest } from './schema.js';
+import { LANG_TAG, LabSchema, TranslationSchema, type LabManifest } from './schema.js';
 import { parseBlocks } from './markdown.js';
 import { PROJECT_TOOLS_DIR } from '../sandbox/rootfs/etc-files.js';
 
@@ -17,7 +17,8 @@ export interface HostCapabilities {
 }
 
 /** Why a VM cannot boot in a sandbox on this host, or undefined when it can. */
-export function vmUnavailable(toolsDir = PROJECT_TOOLS_DIR): string | undefined {
+export function vmUnavailable(toolsDir = PROJECT_TOOLS_DIR, vmLabs = true): string | undefined {
+  if (!vmLabs) return 'labs that boot a VM are turned off on this server (--vm-labs off)';
   if (!fs.existsSync('/usr/bin/qemu-system-x86_64')) return 'needs qemu-system-x86 on the host (apt-get install qemu-system-x86)';
   for (const f of ['vm/vmlinuz', 'vm/initramfs.cpio.gz', 'bin/isoplay-vm']) {
     if (!fs.existsSync(path.join(toolsDir, f))) return `needs the VM image: run scripts/build-vm.sh (${f} is missing)`;
@@ -34,6 +35,11 @@ export interface LoadedStep {
   hints: string[];
   predict?: LabManifest['steps'][number]['predict'];
   solveTimeoutSec?: number;
+  checkKind: 'kernel' | 'file';
+  /** Reason id → default message (lab.yaml `failures`). */
+  failures: Record<string, string>;
+  /** Which cgroup version's files this step was loaded from, when it has one per version. */
+  variant?: 'v1' | 'v2';
 }
 
 /** How long a step's solve may run: its own solveTimeoutSec, and never less than three check timeouts. */
@@ -50,6 +56,72 @@ export interface Lab {
   cleanupScript?: string;
   available: boolean;
   reason?: string;
+  /** The host's cgroup version, which every check and solve gets as ISOPLAY_CGROUP_MODE. */
+  cgroupMode: 'v1' | 'v2' | null;
+  /** Translations by language tag (labs/<id>/i18n/<tag>.yaml), step texts already read. */
+  translations: Map<string, LoadedTranslation>;
+}
+
+export interface LoadedTranslation {
+  title?: string;
+  summary?: string;
+  steps: { title?: string; markdown?: string; hints?: string[]; predict?: { question?: string; options?: string[]; explain?: string }; failures?: Record<string, string> }[];
+}
+
+/** Reads and checks labs/<id>/i18n/*.yaml against the lab it translates (errors name the file and field). */
+function loadTranslations(dir: string, steps: LoadedStep[], terminals: Set<string>): Map<string, LoadedTranslation> {
+  const out = new Map<string, LoadedTranslation>();
+  const i18n = path.join(dir, 'i18n');
+  if (!fs.existsSync(i18n)) return out;
+  for (const name of fs.readdirSync(i18n).sort()) {
+    const file = path.join(i18n, name);
+    const lang = name.replace(/\.yaml$/, '');
+    if (!name.endsWith('.yaml') || !LANG_TAG.test(lang)) throw invalid(file, `expected a file named like pt-BR.yaml, found "${name}"`);
+    let raw: unknown;
+    try {
+      raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw invalid(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const parsed = TranslationSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw invalid(file, `${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)'}: ${issue.message}`);
+    }
+    const t = parsed.data;
+    if (t.steps.length > steps.length) throw invalid(file, `steps: expected at most ${steps.length} (the lab's steps), found ${t.steps.length}`);
+    out.set(lang, {
+      title: t.title,
+      summary: t.summary,
+      steps: t.steps.map((ts, i) => {
+        const en = steps[i];
+        const field = `steps[${i}]`;
+        for (const id of Object.keys(ts.failures ?? {})) if (!(id in en.failures)) throw invalid(file, `${field}.failures.${id}: expected one of the lab's reason ids (${Object.keys(en.failures).join(', ') || 'none'})`);
+        let markdown: string | undefined;
+        if (ts.text) {
+          markdown = readRequired(dir, ts.text, `${field}.text`, file);
+          const { blocks, errors } = parseBlocks(markdown);
+          if (errors.length) throw invalid(path.join(dir, ts.text), errors[0]);
+          const bad = blocks.find((b) => b.kind === 'exec' && b.terminal && !terminals.has(b.terminal));
+          if (bad) throw invalid(path.join(dir, ts.text), `line ${bad.line}: exec block names terminal "${bad.terminal}"`);
+        }
+        const sameLength = (a: unknown[] | undefined, b: unknown[] | undefined) => (a && b && a.length === b.length ? a : undefined);
+        return {
+          title: ts.title,
+          markdown,
+          hints: sameLength(ts.hints, en.hints) as string[] | undefined,
+          predict: ts.predict && en.predict ? { question: ts.predict.question, options: sameLength(ts.predict.options, en.predict.options) as string[] | undefined, explain: ts.predict.explain } : undefined,
+          failures: ts.failures,
+        };
+      }),
+    });
+  }
+  return out;
+}
+
+/** The environment of a lab's check or solve for step `index` (0-based). */
+export function stepEnv(lab: Lab, index: number): Record<string, string> {
+  return { ISOPLAY_STEP: String(index + 1), ISOPLAY_CGROUP_MODE: lab.cgroupMode ?? 'none' };
 }
 
 export interface LabCatalog {
@@ -80,8 +152,11 @@ export function loadLab(dir: string, facts: HostCapabilities): Lab {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
-    const found = issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k as string] : undefined), raw);
-    throw invalid(labFile, `${field}: ${issue.message}, found ${found === undefined ? 'nothing' : JSON.stringify(found)}`);
+    // A bad key of a record (a failure's reason id) is reported as the key, with the key's rule.
+    const badKey = issue.code === 'invalid_key';
+    const message = badKey ? ((issue as { issues?: { message: string }[] }).issues?.[0]?.message ?? issue.message) : issue.message;
+    const found = badKey ? issue.path.at(-1) : issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k as string] : undefined), raw);
+    throw invalid(labFile, `${field}: ${message}, found ${found === undefined ? 'nothing' : JSON.stringify(found)}`);
   }
   const m = parsed.data;
   if (m.id !== path.basename(dir)) throw invalid(labFile, `id: expected "${path.basename(dir)}" (the folder's name), found "${m.id}"`);
@@ -92,19 +167,33 @@ export function loadLab(dir: string, facts: HostCapabilities): Lab {
     if (s.predict && s.predict.answer >= s.predict.options.length) {
       throw invalid(labFile, `${field}.predict.answer: expected an index below ${s.predict.options.length}, found ${s.predict.answer}`);
     }
-    const markdown = readRequired(dir, s.text, `${field}.text`, labFile);
-    const { blocks, errors } = parseBlocks(markdown);
-    if (errors.length) throw invalid(path.join(dir, s.text), errors[0]);
-    for (const b of blocks) {
-      if (b.kind === 'exec' && b.terminal && !terminals.has(b.terminal)) {
-        throw invalid(path.join(dir, s.text), `line ${b.line}: exec block names terminal "${b.terminal}", expected one of ${[...terminals].join(', ')}`);
+    // A per-version file is read and validated for both versions whatever this host runs, so a
+    // broken v2 text fails at load on a v1 host too; the host's version is the one served.
+    const mode = facts.cgroupMode ?? 'v2';
+    const perMode = typeof s.text !== 'string' || typeof s.check !== 'string' || typeof s.solve !== 'string';
+    const pick = (f: string | { v1: string; v2: string }, name: string): string => {
+      if (typeof f === 'string') return readRequired(dir, f, `${field}.${name}`, labFile);
+      const both = { v1: readRequired(dir, f.v1, `${field}.${name}.v1`, labFile), v2: readRequired(dir, f.v2, `${field}.${name}.v2`, labFile) };
+      return both[mode];
+    };
+    const textFiles: [string, string][] = typeof s.text === 'string' ? [[s.text, 'text']] : [[s.text.v1, 'text.v1'], [s.text.v2, 'text.v2']];
+    for (const [rel, name] of textFiles) {
+      const { blocks, errors } = parseBlocks(readRequired(dir, rel, `${field}.${name}`, labFile));
+      if (errors.length) throw invalid(path.join(dir, rel), errors[0]);
+      for (const b of blocks) {
+        if (b.kind === 'exec' && b.terminal && !terminals.has(b.terminal)) {
+          throw invalid(path.join(dir, rel), `line ${b.line}: exec block names terminal "${b.terminal}", expected one of ${[...terminals].join(', ')}`);
+        }
       }
     }
     return {
       title: s.title,
-      markdown,
-      checkScript: readRequired(dir, s.check, `${field}.check`, labFile),
-      solveScript: readRequired(dir, s.solve, `${field}.solve`, labFile),
+      markdown: pick(s.text, 'text'),
+      checkScript: pick(s.check, 'check'),
+      solveScript: pick(s.solve, 'solve'),
+      failures: s.failures,
+      checkKind: s.checkKind,
+      ...(perMode ? { variant: mode } : {}),
       terminal: s.terminal ?? m.terminals[0].name,
       hints: s.hints,
       predict: s.predict,
@@ -122,7 +211,8 @@ export function loadLab(dir: string, facts: HostCapabilities): Lab {
   } else if (facts.cgroupMode === null) {
     reason = 'needs sandbox mode (the server runs in host mode)';
   }
-  return { id: m.id, dir, manifest: m, steps, setupScript: opt('setup.sh'), cleanupScript: opt('cleanup.sh'), available: !reason, reason };
+  return { id: m.id, dir, manifest: m, steps, setupScript: opt('setup.sh'), cleanupScript: opt('cleanup.sh'), available: !reason, reason, cgroupMode: facts.cgroupMode,
+    translations: loadTranslations(dir, steps, terminals) };
 }
 
 const LEVELS = ['beginner', 'intermediate', 'advanced'];

@@ -11,7 +11,7 @@ declare module 'fastify' {
 
 export const labsPlugin = fp<{ catalog?: LabCatalog }>(
   async (app, opts) => {
-    const catalog = opts.catalog ?? (await loadCatalog(app.config.labsDir, { cgroupMode: app.cgroupDriver?.mode ?? null, vmMissing: vmUnavailable() }));
+    const catalog = opts.catalog ?? (await loadCatalog(app.config.labsDir, { cgroupMode: app.cgroupDriver?.mode ?? null, vmMissing: vmUnavailable(undefined, app.config.vmLabs) }));
     const labs = new LabService(catalog, app.stores.progress, app.config, app.log);
     labs.attach(app.registry);
     app.decorate('labs', labs);

@@ -11,11 +11,21 @@ export const PredictSchema = z.strictObject({
   explain: z.string().min(5),
 });
 
+/** A file for every host, or one per cgroup version (`{ v1: …, v2: … }`) where the kernel's files differ. */
+const perMode = (dir: string) => z.union([relFile(dir), z.strictObject({ v1: relFile(dir), v2: relFile(dir) })]);
+
 export const StepSchema = z.strictObject({
   title: z.string().min(3).max(80),
-  text: relFile('steps'),
-  check: relFile('checks'),
-  solve: relFile('solve'),
+  text: perMode('steps'),
+  check: perMode('checks'),
+  /** kernel: judges kernel state from the host's side (default; cannot be faked from inside). file: judges the learner's files, as the sandbox's root. */
+  checkKind: z.enum(['kernel', 'file']).default('kernel'),
+  solve: perMode('solve'),
+  /**
+   * Why a check can fail, by stable id (what an instructor's heatmap counts), with the message shown
+   * when the check gives none. A check fails with `fail <id> [message]` (see server/labs/checker.ts).
+   */
+  failures: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'expected a reason id of lowercase letters, digits and dashes' }), z.string().min(3).max(300)).default({}),
   terminal: z.string().optional(),
   hints: z.array(z.string().min(3)).max(5).default([]),
   predict: PredictSchema.optional(),
@@ -50,3 +60,28 @@ export const LabSchema = z.strictObject({
 
 export type LabManifest = z.infer<typeof LabSchema>;
 export type LabStep = z.infer<typeof StepSchema>;
+
+/** A language tag such as pt-BR: the file labs/<id>/i18n/<tag>.yaml, and ?lang=<tag> on the API. */
+export const LANG_TAG = /^[a-z]{2}(-[A-Z]{2})?$/;
+
+/**
+ * labs/<id>/i18n/<lang>.yaml: every field optional, English where one is missing. A step's list
+ * (hints, options) replaces the English one only when it has as many entries.
+ */
+export const TranslationSchema = z.strictObject({
+  title: z.string().min(3).max(80).optional(),
+  summary: z.string().min(10).max(400).optional(),
+  steps: z
+    .array(
+      z.strictObject({
+        title: z.string().min(3).max(80).optional(),
+        text: relFile('steps').optional(),
+        hints: z.array(z.string().min(3)).max(5).optional(),
+        predict: z.strictObject({ question: z.string().min(5).optional(), options: z.array(z.string().min(1)).max(6).optional(), explain: z.string().min(5).optional() }).optional(),
+        failures: z.record(z.string(), z.string().min(3).max(300)).optional(),
+      }),
+    )
+    .default([]),
+});
+
+export type LabTranslation = z.infer<typeof TranslationSchema>;

@@ -4,30 +4,42 @@
 import type { Config } from '../config.js';
 import { IsoplayError } from '../errors.js';
 import type { ProgressStore } from '../db/progress.js';
-import type { LabDetail, LabSummary } from '../protocol/api.js';
+import type { LabDetail, LabSummary, StepCheckResult } from '../protocol/api.js';
 import type { Logger, SessionInfo, SessionRegistry } from '../sessions/types.js';
 import type { Lab, LabCatalog } from './catalog.js';
 import { SessionLab, progressOf } from './session-lab.js';
 
-/** A lab as the page sees it: the prediction's answer stays on the server until the learner has predicted. */
-export function publicLab(lab: Lab): LabDetail {
+/**
+ * A lab as the page sees it, in `lang` where the lab has that translation (English for any field
+ * it lacks): the prediction's answer stays on the server until the learner has predicted.
+ */
+export function publicLab(lab: Lab, lang?: string): LabDetail {
   const m = lab.manifest;
+  const t = lang ? lab.translations.get(lang) : undefined;
   return {
     id: lab.id,
-    title: m.title,
-    summary: m.summary,
+    title: t?.title ?? m.title,
+    summary: t?.summary ?? m.summary,
     level: m.level,
     minutes: m.minutes,
     available: lab.available,
     reason: lab.reason,
     terminals: m.terminals,
-    steps: lab.steps.map((s) => ({
-      title: s.title,
-      markdown: s.markdown,
-      hints: s.hints,
-      terminal: s.terminal,
-      predict: s.predict ? { question: s.predict.question, options: s.predict.options } : undefined,
-    })),
+    lang: t ? lang! : 'en',
+    languages: ['en', ...lab.translations.keys()],
+    steps: lab.steps.map((s, i) => {
+      const ts = t?.steps[i];
+      return {
+        title: ts?.title ?? s.title,
+        markdown: ts?.markdown ?? s.markdown,
+        hints: ts?.hints ?? s.hints,
+        terminal: s.terminal,
+        predict: s.predict
+          ? { question: ts?.predict?.question ?? s.predict.question, options: ts?.predict?.options ?? s.predict.options }
+          : undefined,
+        ...(s.variant ? { variant: s.variant } : {}),
+      };
+    }),
   };
 }
 
@@ -87,13 +99,13 @@ export class LabService {
     return lab;
   }
 
-  detail(id: string): LabDetail {
-    return publicLab(this.lab(id));
+  detail(id: string, lang?: string): LabDetail {
+    return publicLab(this.lab(id), lang);
   }
 
-  list(): LabSummary[] {
+  list(lang?: string): LabSummary[] {
     return [...this.catalog.labs.values()].map((l) => {
-      const { steps, ...rest } = publicLab(l);
+      const { steps, ...rest } = publicLab(l, lang);
       return { ...rest, stepCount: steps.length };
     });
   }
@@ -106,12 +118,20 @@ export class LabService {
   }
 
   /** Records a prediction for step `n` (1-based) and tells whether it was right. */
-  predict(sl: SessionLab, n: number, choice: number): { correct: boolean; answer: number; explain: string | undefined } {
+  predict(sl: SessionLab, n: number, choice: number, lang?: string): { correct: boolean; answer: number; explain: string | undefined } {
     const step = sl.lab.steps[n - 1];
     if (!step?.predict) throw new IsoplayError('ISOPLAY_ERR_BAD_REQUEST', { detail: `step ${n} asks no prediction` });
     const correct = choice === step.predict.answer;
     this.progress.savePrediction(sl.session.learner, sl.lab.id, n - 1, choice, correct);
-    return { correct, answer: step.predict.answer, explain: step.predict.explain };
+    const explain = (lang ? sl.lab.translations.get(lang)?.steps[n - 1]?.predict?.explain : undefined) ?? step.predict.explain;
+    return { correct, answer: step.predict.answer, explain };
+  }
+
+  /** A check's result in `lang`: a failure's reason has the same id in every language, its message the translation's. */
+  translated(sl: SessionLab, result: StepCheckResult, lang?: string): StepCheckResult {
+    if (!lang || result.status !== 'failed' || !result.reason) return result;
+    const message = sl.lab.translations.get(lang)?.steps[result.step]?.failures?.[result.reason];
+    return message ? { ...result, message } : result;
   }
 
   /** A learner's progress in every lab (the lab list shows it). */

@@ -7,7 +7,7 @@ import type { SessionInfo } from '../sessions/types.js';
 import type { LabProgress, StepCheckResult } from '../protocol/api.js';
 
 export type { LabProgress };
-import { solveTimeoutMs, type Lab } from './catalog.js';
+import { solveTimeoutMs, stepEnv, type Lab } from './catalog.js';
 import { runCheck, runScript, type CheckOutcome } from './checker.js';
 
 export function progressOf(store: ProgressStore, learner: string, lab: Lab): LabProgress {
@@ -68,17 +68,20 @@ export class SessionLab {
     }
     if (!this.session.sandbox) return { status: 'error', message: 'checks need sandbox mode', step, progress: before };
     // One check at a time per session: an automatic check and a click share the result.
-    this.checking ??= runCheck(this.session.sandbox, this.lab.steps[step].checkScript, this.config.checkTimeoutMs, {
-      ISOPLAY_STEP: String(step + 1),
-    }).finally(() => (this.checking = undefined));
+    this.checking ??= runCheck(this.session.sandbox, this.lab.steps[step].checkScript, this.config.checkTimeoutMs, stepEnv(this.lab, step), this.lab.steps[step].failures, this.lab.steps[step].checkKind === 'file' ? 'sandbox' : 'kernel').finally(
+      () => (this.checking = undefined),
+    );
     const outcome = await this.checking;
     const at = Date.now();
     if (outcome.status === 'passed') {
       this.store.markPassed(this.session.learner, this.lab.id, step, outcome.message);
       this.session.bus.publish({ type: 'event', at, kind: 'step-passed', lab: this.lab.id, step, message: outcome.message });
     } else if (!auto) {
-      const kind = outcome.status === 'failed' ? 'step-failed' : 'check-error';
-      this.session.bus.publish({ type: 'event', at, kind, lab: this.lab.id, step, message: outcome.message });
+      if (outcome.status === 'failed') {
+        this.session.bus.publish({ type: 'event', at, kind: 'step-failed', lab: this.lab.id, step, message: outcome.message, ...(outcome.reason ? { reason: outcome.reason } : {}) });
+      } else {
+        this.session.bus.publish({ type: 'event', at, kind: 'check-error', lab: this.lab.id, step, message: outcome.message });
+      }
     }
     return { ...outcome, step, progress: this.progress() };
   }

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createCgroupDriver } from '../sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../sandbox/index.js';
 import { removeEmptyParents } from '../sandbox/reaper.js';
-import { loadCatalog, solveTimeoutMs, vmUnavailable, type Lab } from './catalog.js';
+import { loadCatalog, solveTimeoutMs, stepEnv, vmUnavailable, type Lab } from './catalog.js';
 import { runCheck, runScript } from './checker.js';
 
 export interface StepReport {
@@ -30,7 +30,7 @@ export interface LabReport {
 export async function runLabTests(ids: string[], config: Config): Promise<LabReport[]> {
   const driver = await createCgroupDriver(config);
   const factory = createSandboxFactory(config, driver);
-  const catalog = await loadCatalog(config.labsDir, { cgroupMode: driver.mode, vmMissing: vmUnavailable() });
+  const catalog = await loadCatalog(config.labsDir, { cgroupMode: driver.mode, vmMissing: vmUnavailable(undefined, config.vmLabs) });
   const labs: Lab[] = ids.length ? ids.map((id) => {
     const l = catalog.get(id);
     if (!l) throw new Error(`no lab named ${id} in ${config.labsDir}`);
@@ -51,18 +51,24 @@ export async function runLabTests(ids: string[], config: Config): Promise<LabRep
         if (r.exitCode !== 0) throw new Error(`setup.sh exited ${r.exitCode}: ${r.stderr.trim()}`);
       }
       for (const [i, step] of lab.steps.entries()) {
-        const env = { ISOPLAY_STEP: String(i + 1) };
-        const before = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env);
+        const env = stepEnv(lab, i);
+        const before = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
         if (before.status !== 'failed') {
           steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check should fail (exit 1), but it ${before.status === 'passed' ? 'passed' : `errored: ${before.message}`}` });
           break;
         }
-        const solve = await runScript(sandbox, step.solveScript, solveTimeoutMs(step, config.checkTimeoutMs));
+        // A failure names a stable reason the lab declares, so a room's failures can be counted.
+        if (!before.reason || !(before.reason in step.failures)) {
+          const declared = Object.keys(step.failures).join(', ') || 'none';
+          steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check failed with reason ${before.reason ? `"${before.reason}"` : '(none: use `fail <reason-id> message`)'}, expected one declared in its failures (${declared})` });
+          break;
+        }
+        const solve = await runScript(sandbox, step.solveScript, solveTimeoutMs(step, config.checkTimeoutMs), env);
         if (solve.exitCode !== 0) {
           steps.push({ step: i + 1, title: step.title, ok: false, detail: `the solve script exited ${solve.exitCode ?? solve.signal}${solve.timedOut ? ' (timed out: does it leave a background process holding stdout? redirect it to /dev/null)' : ''}: ${solve.stderr.trim().slice(-300)}` });
           break;
         }
-        const after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env);
+        const after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
         if (after.status !== 'passed') {
           steps.push({ step: i + 1, title: step.title, ok: false, detail: `after its solve the check should pass, but it ${after.status}: ${after.message}` });
           break;

@@ -26,7 +26,7 @@ export interface SessionSummary {
   id: string;
   state: 'creating' | 'ready' | 'attached' | 'detached' | 'expired' | 'destroyed';
   createdAt: number;
-  terminals: { name: string; attached: boolean; exited: boolean }[];
+  terminals: { name: string; title?: string; attached: boolean; exited: boolean }[];
   lab?: string;
 }
 
@@ -75,6 +75,8 @@ export interface LabStepView {
   /** The terminal its exec blocks run in by default. */
   terminal: string;
   predict?: { question: string; options: string[] };
+  /** Set when the step has a text per cgroup version: the one this host runs. */
+  variant?: 'v1' | 'v2';
 }
 
 /** A lab in the catalog (GET /api/labs). `reason` says why it is not available on this host. */
@@ -88,6 +90,10 @@ export interface LabSummary {
   reason?: string;
   terminals: { name: string; title?: string }[];
   stepCount: number;
+  /** The language the texts are in ('en' when the lab has no translation for the one asked). */
+  lang: string;
+  /** Every language the lab is written in. */
+  languages: string[];
 }
 
 /** GET /api/labs/:id */
@@ -109,6 +115,8 @@ export interface LabProgress {
 export interface StepCheckResult {
   status: 'passed' | 'failed' | 'error';
   message: string;
+  /** A failed check's stable reason id (lab.yaml `failures`), the same for every learner. */
+  reason?: string;
   step: number;
   progress: LabProgress;
 }

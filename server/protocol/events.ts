@@ -97,7 +97,7 @@ export type SessionEvent =
   | { kind: 'oom'; path: string; count: number }
   | { kind: 'throttle'; path: string; throttledUsec: number }
   | { kind: 'step-passed'; lab: string; step: number; message: string }
-  | { kind: 'step-failed'; lab: string; step: number; message: string }
+  | { kind: 'step-failed'; lab: string; step: number; message: string; reason?: string }
   | { kind: 'check-error'; lab: string; step: number; message: string }
   | { kind: 'exit'; terminal: string; code: number | null }
   /** A message from the workshop's instructor to every learner in it. */

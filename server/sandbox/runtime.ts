@@ -19,6 +19,8 @@ import type { EnterOptions, RunInSandboxOptions, Sandbox, SandboxFactory, Sandbo
 export const INIT_BIN = path.join(PROJECT_ROOT, 'build', 'isoplay-init');
 /** isoplay-init enter's exit code when the recorded init is gone (its pid may be someone else's). */
 export const EXIT_STALE = 111;
+/** isoplay-init's own failure (a refused argument, a failed system call): never a command's exit status. */
+export const EXIT_HELPER = 125;
 /** Server-side commands (checks, solves, probes) running at once in one sandbox, and waiting. */
 const RUN_CONCURRENCY = 2;
 const RUN_QUEUE = 16;
@@ -245,7 +247,7 @@ class RunningSandbox implements Sandbox {
       await new Promise<void>((resolve) => this.waiting.push(resolve)); // the finishing run hands its slot over
     }
     try {
-      const cmd = this.enterCommand(argv, { env: opts.env });
+      const cmd = this.enterCommand(argv, { env: opts.env, view: opts.view });
       return await runCommand(cmd.file, cmd.args, { input: opts.input, timeoutMs: opts.timeoutMs, reject: false });
     } finally {
       const next = this.waiting.shift();

@@ -21,17 +21,29 @@ export interface SandboxSpec {
   seccomp?: boolean;
 }
 
+/**
+ * Where a command runs. `sandbox`: as the sandbox's root inside every namespace and its root
+ * filesystem (what the learner sees; its files can be the learner's). `kernel`: as host root in the
+ * host's mount namespace, with the host's own binaries and /proc, having joined only the sandbox's
+ * UTS, IPC, network and cgroup namespaces: a lab check that judges kernel state runs there, so no
+ * bind mount or fake file inside the sandbox can fool it. Such a command must never follow a path
+ * the learner controls (/proc/PID/root, /proc/PID/cwd, files under the sandbox's root).
+ */
+export type RunView = 'sandbox' | 'kernel';
+
 export interface EnterOptions {
   cwd?: string;
   env?: Record<string, string>;
   /** For terminals: end with the exit handshake so the last output is never lost (see isoplay-init.c). */
   exitHandshake?: boolean;
+  view?: RunView;
 }
 
 export interface RunInSandboxOptions {
   input?: string;
   timeoutMs: number;
   env?: Record<string, string>;
+  view?: RunView;
 }
 
 /** A running sandbox. Owned by a session; destroyed exactly once. */

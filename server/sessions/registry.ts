@@ -180,7 +180,8 @@ export class Registry implements SessionRegistry {
     s.workshop = opts.workshop !== undefined ? { code: opts.workshop, name: (opts.name ?? '').trim() } : undefined;
     s.clientAddress = opts.clientAddress;
     s.terminalNames = terminals?.length ? terminals : ['shell'];
-    s.terminalTitles = titles;
+    // Tabs read "Terminal 1", "Terminal 2" (the + tab) unless a lab names its terminals.
+    s.terminalTitles = terminals?.length ? titles : { shell: 'Terminal 1' };
     s.keepOnlyTerminals(s.terminalNames);
     this.sessions.set(s.id, s);
     // The audit trail: who started what, from where. Never the token or the learner secret.

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { SessionSummary } from '../protocol/api.js';
 import { CloseCode } from '../protocol/frames.js';
+import { IsoplayError } from '../errors.js';
 import type { Sandbox } from '../sandbox/spec.js';
 import { Terminal, type TerminalClient } from '../terminal/terminal.js';
 import { MemoryEventBus } from './event-bus.js';
@@ -131,6 +132,21 @@ export class Session implements SessionInfo {
     }
   }
 
+  /**
+   * Another terminal for the learner (the page's `+` tab): the next free name `shell-N`, titled
+   * "Terminal N"; refused (409) once the session has config.maxTerminals. Its shell starts when a
+   * socket first opens it.
+   */
+  addTerminal(): { name: string; title: string } {
+    if (this.terminalNames.length >= this.config.maxTerminals) throw new IsoplayError('ISOPLAY_ERR_TERMINALS_FULL', { max: this.config.maxTerminals });
+    let n = 2;
+    while (this.terminalNames.includes(`shell-${n}`)) n++;
+    const name = `shell-${n}`;
+    this.terminalNames = [...this.terminalNames, name];
+    this.terminalTitles = { ...this.terminalTitles, [name]: `Terminal ${this.terminalNames.length}` };
+    return { name, title: this.terminalTitles[name] };
+  }
+
   typeInto(terminal: string, data: string): boolean {
     const t = this.terminal(terminal);
     if (!t) return false;
@@ -178,7 +194,7 @@ export class Session implements SessionInfo {
       lab: this.lab,
       terminals: this.terminalNames.map((n) => {
         const t = this.terminals.get(n);
-        return { name: n, attached: t?.attached ?? false, exited: t?.exited ?? false };
+        return { name: n, ...(this.terminalTitles[n] ? { title: this.terminalTitles[n] } : {}), attached: t?.attached ?? false, exited: t?.exited ?? false };
       }),
     };
   }

@@ -115,6 +115,29 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.close();
   });
 
+  it('the + tab opens another terminal into the same sandbox, which comes back after a reload', async () => {
+    const page = await openPage();
+    await waitForTerm(page, /#\s*$/m);
+    await page.click('.tab-add');
+    await page.waitForSelector('.tab[data-terminal="shell-2"][aria-selected="true"]');
+    await waitForTerm(page, /#\s*$/m, 'shell-2');
+    await page.keyboard.type('hostname second-tab; echo renamed-$((1+1))');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, /^renamed-2$/m, 'shell-2');
+    // The first tab's shell is in the same UTS namespace: it sees the new name.
+    await page.click('.tab[data-terminal="shell"]');
+    await page.click('.term[data-terminal="shell"]');
+    await page.keyboard.type('echo "name=$(hostname)"');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, /^name=second-tab$/m);
+    expect(await page.locator('.tab').allTextContents()).toEqual(['Terminal 1', 'Terminal 2', '+']);
+    await page.reload();
+    await page.waitForSelector('.tab[data-terminal="shell-2"]');
+    await waitForTerm(page, /^renamed-2$/m, 'shell-2');
+    await screenshot(page, 'plus-tab');
+    await page.close();
+  });
+
   it('completes a lab by clicking its exec blocks, and every step turns green', async () => {
     const page = await openPage();
     await page.waitForSelector('.lab-card[data-lab="first-namespace"]');

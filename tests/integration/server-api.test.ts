@@ -19,7 +19,7 @@ describe('REST API', () => {
     expect(r.statusCode).toBe(201);
     const s = r.json();
     expect(s.id).toMatch(/^s[a-z2-7]{10}$/);
-    expect(s.terminals).toEqual([{ name: 'shell' }]);
+    expect(s.terminals).toEqual([{ name: 'shell', title: 'Terminal 1' }]);
     expect(isoplayCgroupsNamed(s.id).length).toBeGreaterThan(0);
     const g = await app.inject({ url: `/api/sessions/${s.id}`, headers: { authorization: `Bearer ${s.token}` } });
     expect(g.json()).toMatchObject({ id: s.id, state: 'ready' });

@@ -119,6 +119,32 @@ describe('server stop and handler failures close sockets with their documented c
     expect(again.closed!.code).toBe(CloseCode.malformedFrame);
   });
 
+  it('any session opens more terminals into the same sandbox (the + tab), up to the limit; another session\'s token cannot', async () => {
+    const s = await createSession(srv.base);
+    const other = await createSession(srv.base);
+    const post = (id: string, token: string) => fetch(`${srv.base}/api/sessions/${id}/terminals`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const r2 = await post(s.id, s.token);
+    expect([r2.status, await r2.json()]).toEqual([201, { name: 'shell-2', title: 'Terminal 2' }]);
+    const one = TermClient.for(srv.ws, s);
+    const two = TermClient.for(srv.ws, s, 'shell-2');
+    await Promise.all([one.open(), two.open()]);
+    one.type('hostname tab-one; echo set-$((1+1))\r');
+    await one.waitForText('set-2');
+    two.type('hostname; echo done-$((40+2))\r');
+    await two.waitForText('done-42');
+    expect(two.text()).toMatch(/tab-one\r\n/); // the same UTS namespace: one sandbox, two shells
+    expect((await post(s.id, other.token)).status).toBe(401);
+    expect((await post('not-an-id', s.token)).status).toBe(400);
+    expect((await post(s.id, s.token)).status).toBe(201);
+    expect((await post(s.id, s.token)).status).toBe(201);
+    const full = await post(s.id, s.token);
+    expect([full.status, (await full.json()).code]).toEqual([409, 'ISOPLAY_ERR_TERMINALS_FULL']);
+    const summary = await (await fetch(`${srv.base}/api/sessions/${s.id}`, { headers: { authorization: `Bearer ${s.token}` } })).json();
+    expect(summary.terminals.map((t: { name: string }) => t.name)).toEqual(['shell', 'shell-2', 'shell-3', 'shell-4']);
+    one.close();
+    two.close();
+  });
+
   it('stopping the server closes every terminal and event socket with 4010 and says why', async () => {
     const own = await startServer();
     const s = await createSession(own.base);

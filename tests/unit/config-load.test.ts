@@ -29,6 +29,10 @@ describe('config', () => {
     expect(c.limits.pids).toBe(99);
   });
 
+  it('reads on/off switches: VM labs on by default, off by flag or environment', () => {
+    expect([loadConfig().vmLabs, loadConfig(['--vm-labs=off']).vmLabs, loadConfig([], { ISOPLAY_VM_LABS: 'off' }).vmLabs]).toEqual([true, false, false]);
+  });
+
   it('reads PORT and HOST from the environment', () => {
     const c = loadConfig([], { PORT: '7000', HOST: '0.0.0.0' });
     expect([c.port, c.host]).toEqual([7000, '0.0.0.0']);
@@ -42,6 +46,7 @@ describe('config', () => {
     [['--bogus', '1'], {}, '--bogus'],
     [['--port'], {}, 'port'],
     [['stray-argument'], {}, 'stray-argument'],
+    [['--vm-labs', 'maybe'], {}, 'vmLabs'],
     [['--allowed-hosts', 'playground.example.org,http://evil.example/'], {}, 'allowedHosts'],
     [[], { ISOPLAY_UNATTACHED_GRACE_MS: '10' }, 'unattachedGraceMs'],
     [['--session-rate-max', '0'], {}, 'sessionRateMax'],

@@ -2,7 +2,7 @@
 // tested on exact output, including hostile input.
 import { describe, expect, it } from 'vitest';
 import { PROJECT_TOOLS_DIR } from '../../server/sandbox/rootfs/etc-files.js';
-import { buildCreateOps, buildEnterArgs, cgroupMounts, type EnterTarget, type HostFacts, type LaunchFacts } from '../../server/sandbox/namespaces/args.js';
+import { buildCreateOps, buildEnterArgs, cgroupMounts, kernelViewEnv, type EnterTarget, type HostFacts, type LaunchFacts } from '../../server/sandbox/namespaces/args.js';
 import { decodeOpFields, encodeOps, type SetupOp } from '../../server/sandbox/init/ops.js';
 import { buildRootLayout } from '../../server/sandbox/rootfs/layout.js';
 import type { SandboxSpec } from '../../server/sandbox/spec.js';
@@ -100,6 +100,21 @@ describe('the root layout', () => {
     expect(ops.filter((o) => o.op === 'pivot-root')).toHaveLength(1);
   });
 
+  it('binds the labs\' images read-only at /images (optional: a host without them still starts) and an unmapped /etc/shadow', () => {
+    const ops = buildRootLayout(spec, facts);
+    const images = ops.flatMap((o) => (o.op === 'image-bind' ? [[o.src.replace(/^.*\/build\//, 'build/'), o.dest]] : []));
+    expect(images).toEqual([
+      ['build/images/busybox', '/images/busybox'],
+      ['build/images/debian', '/images/debian'],
+      ['build/images/busybox.tar', '/images/busybox.tar'],
+    ]);
+    const shadow = named(ops, 'ro-bind').filter((o) => o.dest === '/etc/shadow');
+    expect(shadow.map((o) => [o.src.replace(/^.*\/build\//, 'build/'), o.optional])).toEqual([['build/images/shadow', true]]);
+    const files = Object.fromEntries(named(ops, 'file').map((o) => [o.path, o.content]));
+    // Nested user namespaces get a range inside the sandbox's own map (root + 65536 ids).
+    expect([files['/etc/subuid'], files['/etc/subgid']]).toEqual(['root:1:65536\n', 'root:1:65536\n']);
+  });
+
   it('binds /usr read-only (required) and links only the merged-usr entries the host has', () => {
     const ops = buildRootLayout(spec, facts);
     expect(named(ops, 'ro-bind')[0]).toEqual({ op: 'ro-bind', src: '/usr', dest: '/usr', optional: false });
@@ -170,6 +185,28 @@ describe('enter arguments', () => {
     expect(args).toEqual(['enter', '--pid', '4242', '--start', '987654', '--monitor', '4240', '--cgroup', '/isoplay/sabcdefghij',
       '--ns', 'user,pid,mnt,uts,ipc,net,cgroup', '--join-procs', '/sys/fs/cgroup/isoplay/sabcdefghij/init/cgroup.procs', '--cwd', '/tmp',
       '--env', 'ISOPLAY_STEP=2', '--', '/bin/bash', '-l']);
+  });
+
+  it('a kernel-view command joins only uts, ipc, net and cgroup (never user or mnt), starts in / and is told where the session is', () => {
+    const hybridDirs: CgroupHandle = { ...v1Handle, dirs: { memory: '/sys/fs/cgroup/memory/isoplay/sabcdefghij', pids: '/sys/fs/cgroup/pids/isoplay/sabcdefghij', 'cpu,cpuacct': '/sys/fs/cgroup/cpu,cpuacct/isoplay/sabcdefghij' } };
+    const args = buildEnterArgs(target, hybridDirs, ['/bin/bash', '-s'], { view: 'kernel', env: { ISOPLAY_STEP: '1' } });
+    expect(args.slice(args.indexOf('--ns'), args.indexOf('--ns') + 2)).toEqual(['--ns', 'uts,ipc,net,cgroup']);
+    expect(args).toContain('--kernel-view');
+    expect(buildEnterArgs(target, hybridDirs, ['true'])).not.toContain('--kernel-view');
+    expect(args.slice(args.indexOf('--cwd'), args.indexOf('--cwd') + 2)).toEqual(['--cwd', '/']);
+    const env = args.flatMap((a, i) => (a === '--env' ? [args[i + 1]] : []));
+    expect(env).toEqual([
+      'ISOPLAY_STEP=1',
+      'ISOPLAY_INIT_PID=4242',
+      'ISOPLAY_CGROUP=/sys/fs/cgroup/memory/isoplay/sabcdefghij',
+      'ISOPLAY_CGROUP_MEMORY=/sys/fs/cgroup/memory/isoplay/sabcdefghij',
+      'ISOPLAY_CGROUP_PIDS=/sys/fs/cgroup/pids/isoplay/sabcdefghij',
+      'ISOPLAY_CGROUP_CPU=/sys/fs/cgroup/cpu,cpuacct/isoplay/sabcdefghij',
+    ]);
+    // A sandbox without its own network namespace: the kernel view joins only what the sandbox has.
+    const noNet = buildEnterArgs({ ...target, namespaces: ['user', 'pid', 'mnt', 'uts'] }, v2Handle, ['true'], { view: 'kernel' });
+    expect(noNet[noNet.indexOf('--ns') + 1]).toBe('uts');
+    expect(kernelViewEnv(target, v2Handle).ISOPLAY_CGROUP_PIDS).toBe('/sys/fs/cgroup/isoplay/sabcdefghij');
   });
 
   it('passes --no-seccomp only for a sandbox made without the filter', () => {

@@ -11,8 +11,8 @@ import { showBanner } from './session/status.js';
 import { TerminalTabs } from './session/tabs.js';
 import { joinFromUrl, mountHelpButton, showWorkshopChip } from './session/workshop.js';
 
-const terminals = new TerminalTabs($('term-tabs'), $('terminals'));
-const session = new SessionLifecycle({
+const terminals = new TerminalTabs($('term-tabs'), $('terminals'), () => session.addTerminal());
+const session: SessionLifecycle = new SessionLifecycle({
   terminals,
   mountPanels: (ctx) => [mountLabPanel($('lab-panel'), ctx), mountKernelView($('kernel-view'), ctx)],
 });

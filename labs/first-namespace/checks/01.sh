@@ -1,7 +1,8 @@
-# Reads the kernel's hostname of the sandbox's own UTS namespace (this check runs there).
+# Kernel check: `hostname` here is the HOST's binary, run in the sandbox's UTS namespace, so it
+# prints the name the kernel keeps for the sandbox. A fake `hostname` program (or a bind mount over
+# /usr/bin/hostname) inside the sandbox is never run.
 h=$(hostname)
-if [ "$h" = "sandbox" ]; then
-  echo "The hostname is still \"sandbox\". Change it with: hostname my-box"
-  exit 1
+if [ "$h" = sandbox ]; then
+  fail hostname-unchanged "The kernel still calls your sandbox \"sandbox\". Change it with: hostname my-box"
 fi
-echo "Your sandbox is now called \"$h\", and the host kept its own name."
+pass "Your sandbox is now called \"$h\" (the kernel says so), and the host kept its own name."

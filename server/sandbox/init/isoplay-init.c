@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #define EXIT_STALE 111         /* enter: the pid is no longer this sandbox's init */
+#define EXIT_HELPER 125        /* the helper itself failed or refused its input: never the command's own exit */
 /* Every sandbox process is among the first the host's OOM killer takes, before the server. (Raising
    needs no privilege; a learner may lower it back to 0, never below: that needs CAP_SYS_RESOURCE.) */
 #define SANDBOX_OOM_SCORE_ADJ "500"
@@ -79,7 +80,7 @@ static void die(const char *fmt, ...) {
   buf[n++] = '\n';
   if (report_fd >= 0 && write(report_fd, buf, n) < 0) {}
   if (write(2, "isoplay-init: ", 14) < 0 || write(2, buf, n) < 0) {}
-  _exit(1);
+  _exit(EXIT_HELPER);
 }
 
 /* A refusal of the input, not a system call's failure: no errno in the message. */
@@ -166,7 +167,7 @@ static const struct opdef OPS[] = {
   {"root-tmpfs", 2, OP_ROOT}, {"dir", 2, OP_ROOT}, {"ro-bind", 2, OP_ROOT}, {"ro-bind-try", 2, OP_ROOT},
   {"dev-bind", 1, OP_ROOT}, {"symlink", 2, OP_ROOT}, {"file", 3, OP_ROOT}, {"tmpfs", 3, OP_ROOT},
   {"devpts", 2, OP_ROOT}, {"proc", 1, OP_ROOT}, {"sysfs", 1, OP_ROOT}, {"cgroup", 3, OP_ROOT},
-  {"remount", 3, OP_ROOT}, {"pivot-root", 0, OP_ROOT},
+  {"remount", 3, OP_ROOT}, {"pivot-root", 0, OP_ROOT}, {"image-bind", 2, OP_ROOT},
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -187,7 +188,10 @@ struct plan {
   int has_pivot, has_root;
 };
 
-static int ns_flags(const char *list, const char *what) {
+/* The namespaces a list names. A sandbox, or a command entering one, has at least user, pid and mnt;
+   a kernel view (a lab check judging kernel state as host root in the host's mount namespace) has
+   only some of uts, ipc, net and cgroup, never user, pid or mnt. */
+static int ns_flags(const char *list, const char *what, int kernel_view) {
   static const struct { const char *name; int flag; } kinds[] = {
     {"user", CLONE_NEWUSER}, {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
     {"net", CLONE_NEWNET}, {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}};
@@ -202,7 +206,10 @@ static int ns_flags(const char *list, const char *what) {
     if (i == sizeof kinds / sizeof kinds[0]) refuse("%s: unknown namespace \"%.20s\"", what, t);
     flags |= kinds[i].flag;
   }
-  if ((flags & (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS)) != (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS))
+  if (kernel_view) {
+    if (!flags || (flags & ~(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)))
+      refuse("%s: a kernel view joins only uts, ipc, net and cgroup", what);
+  } else if ((flags & (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS)) != (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS))
     refuse("%s: user, pid and mnt are required", what);
   return flags;
 }
@@ -285,7 +292,7 @@ static void read_plan(struct plan *pl) {
       pl->map_base = parse_num(o->a[0], 1, 4294967294LL, 10, what);
       pl->map_count = parse_num(o->a[1], 1, 4294967295LL - pl->map_base, 10, what);
     } else if (!strcmp(name, "namespaces")) {
-      pl->clone_flags = ns_flags(o->a[0], what);
+      pl->clone_flags = ns_flags(o->a[0], what, 0);
     } else if (!strcmp(name, "seccomp")) {
       if (strcmp(o->a[0], "on") && strcmp(o->a[0], "off")) refuse("%s: expected on or off", what);
       pl->seccomp = !strcmp(o->a[0], "on");
@@ -303,7 +310,7 @@ static void read_plan(struct plan *pl) {
       if (pl->has_pivot) refuse("%s: comes after pivot-root", what);
       if (!strcmp(name, "pivot-root")) pl->has_pivot = 1;
       else if (!strcmp(name, "dir")) { check_path(o->a[0], what); parse_num(o->a[1], 0, 07777, 8, what); }
-      else if (!strcmp(name, "ro-bind") || !strcmp(name, "ro-bind-try")) { check_path(o->a[0], what); check_path(o->a[1], what); }
+      else if (!strcmp(name, "ro-bind") || !strcmp(name, "ro-bind-try") || !strcmp(name, "image-bind")) { check_path(o->a[0], what); check_path(o->a[1], what); }
       else if (!strcmp(name, "dev-bind")) {
         for (const char *c = o->a[0]; *c; c++) if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))) refuse("%s: bad device name", what);
         if (!*o->a[0]) refuse("%s: bad device name", what);
@@ -494,6 +501,71 @@ static void bind_fd(int fd, const char *inside_path, int readonly) {
   if (mount(NULL, dst, NULL, f, NULL) < 0) die("remount %s", inside_path);
 }
 
+/* A user namespace whose only purpose is its id map (the sandbox's: 0 -> map_base, map_count ids),
+   for idmapped mounts. Made once per create, by a child that unshares and waits to be looked at. */
+static int idmap_userns(const struct plan *pl) {
+  static int fd = -1;
+  if (fd >= 0) return fd;
+  int up[2], hold[2];
+  if (pipe2(up, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0) die("pipe");
+  pid_t c = fork();
+  if (c < 0) die("fork");
+  if (c == 0) {
+    char b = 0;
+    close(up[0]);
+    close(hold[1]);
+    if (unshare(CLONE_NEWUSER) < 0) _exit(1);
+    if (write(up[1], &b, 1) != 1) _exit(1);
+    (void)read(hold[0], &b, 1); /* until the parent has the namespace's fd */
+    _exit(0);
+  }
+  close(up[1]);
+  close(hold[0]);
+  char b, path[64], map[96];
+  if (read(up[0], &b, 1) != 1) die("idmap namespace");
+  snprintf(map, sizeof map, "0 %lld %lld\n", pl->map_base, pl->map_count);
+  snprintf(path, sizeof path, "/proc/%d/uid_map", (int)c);
+  write_file(path, map);
+  snprintf(path, sizeof path, "/proc/%d/gid_map", (int)c);
+  write_file(path, map);
+  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)c);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die("open %s", path);
+  close(hold[1]);
+  close(up[0]);
+  while (waitpid(c, NULL, 0) < 0 && errno == EINTR) {}
+  return fd;
+}
+
+/* An image, read-only, with the host root's files shown as the sandbox root's (an idmapped mount,
+   Linux 5.12+). A filesystem that cannot be idmapped gets a plain read-only bind: it works the same,
+   its files show as nobody. */
+static void image_bind(int fd, const char *inside_path, const struct plan *pl) {
+  int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+  if (tree < 0) die("open_tree %s", inside_path);
+  struct mount_attr attr = {
+    .attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+    .userns_fd = (unsigned long long)idmap_userns(pl),
+  };
+  if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+    close(tree);
+    bind_fd(fd, inside_path, 1);
+    return;
+  }
+  char dst[4200];
+  struct stat st;
+  if (fstat(fd, &st) < 0) die("fstat %s", inside_path);
+  inside(dst, sizeof dst, inside_path);
+  if (S_ISDIR(st.st_mode)) mkdir_owned(dst, 0755);
+  else {
+    int f = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (f < 0) die("create %s", inside_path);
+    close(f);
+  }
+  if (move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0) die("move_mount %s", inside_path);
+  close(tree);
+}
+
 static void lo_up(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) die("socket");
@@ -529,6 +601,8 @@ static void run_root_ops(struct plan *pl, int from, int to) {
       mkdir_owned(dst, (mode_t)parse_num(o->a[1], 0, 07777, 8, "dir"));
     } else if (!strcmp(n, "ro-bind") || !strcmp(n, "ro-bind-try")) {
       if (o->fd >= 0) bind_fd(o->fd, o->a[1], 1);
+    } else if (!strcmp(n, "image-bind")) {
+      if (o->fd >= 0) image_bind(o->fd, o->a[1], pl);
     } else if (!strcmp(n, "dev-bind")) {
       char p[64];
       snprintf(p, sizeof p, "/dev/%s", o->a[0]);
@@ -655,9 +729,9 @@ static int create_main(void) {
     char p[64];
     const char *src = o->a[0];
     if (!strcmp(n, "dev-bind")) { snprintf(p, sizeof p, "/dev/%s", o->a[0]); src = p; }
-    else if (strcmp(n, "ro-bind") && strcmp(n, "ro-bind-try")) continue;
+    else if (strcmp(n, "ro-bind") && strcmp(n, "ro-bind-try") && strcmp(n, "image-bind")) continue;
     o->fd = open(src, O_PATH | O_CLOEXEC);
-    if (o->fd < 0 && !(errno == ENOENT && !strcmp(n, "ro-bind-try"))) die("open bind source %s", src);
+    if (o->fd < 0 && !(errno == ENOENT && strcmp(n, "ro-bind"))) die("open bind source %s", src);
   }
   owner = (uid_t)pl.map_base;
   run_root_ops(&pl, 0, split);
@@ -821,13 +895,14 @@ static int enter_main(int argc, char **argv) {
   unsigned long long start = 0;
   const char *cgroup = NULL, *cwd = NULL, *ns = NULL;
   const char *join[MAX_LIST], *env[MAX_LIST];
-  int njoin = 0, nenv = 0, handshake = 0, seccomp = 1;
+  int njoin = 0, nenv = 0, handshake = 0, seccomp = 1, kernel_view = 0;
   char **cmd = NULL;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--")) { cmd = &argv[i + 1]; break; }
     if (!strcmp(a, "--exit-handshake")) { handshake = 1; continue; }
     if (!strcmp(a, "--no-seccomp")) { seccomp = 0; continue; }
+    if (!strcmp(a, "--kernel-view")) { kernel_view = 1; continue; }
     if (i + 1 >= argc) refuse("%s needs a value", a);
     const char *v = argv[++i];
     if (!strcmp(a, "--pid")) pid = (pid_t)parse_num(v, 2, INT_MAX, 10, a);
@@ -844,7 +919,7 @@ static int enter_main(int argc, char **argv) {
     } else refuse("unknown option %s", a);
   }
   if (!pid || !monitor || !cgroup || !ns || !cmd || !cmd[0]) refuse("enter needs --pid --start --monitor --cgroup --ns and -- ARGV");
-  int flags = ns_flags(ns, "--ns");
+  int flags = ns_flags(ns, "--ns", kernel_view);
 
   int pidfd = open_init(pid, start, monitor, cgroup);
   for (int i = 0; i < njoin; i++) write_pid(join[i], getpid());

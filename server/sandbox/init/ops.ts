@@ -29,6 +29,11 @@ export type RootOp =
   | { op: 'dir'; path: string; mode: number }
   /** A host path bound read-only (nosuid, nodev). `try`: skipped when the host lacks it; any other error fails. */
   | { op: 'ro-bind'; src: string; dest: string; optional: boolean }
+  /**
+   * A read-only image (a root filesystem for chroot, pivot_root, overlayfs): bound like ro-bind-try,
+   * but idmapped so files the host's root owns are the sandbox's root's (and not `nobody`'s).
+   */
+  | { op: 'image-bind'; src: string; dest: string }
   | { op: 'dev-bind'; name: string }
   | { op: 'symlink'; target: string; path: string }
   | { op: 'file'; path: string; mode: number; content: string }
@@ -57,7 +62,8 @@ function fieldsOf(o: SetupOp): string[] {
     case 'seccomp': return [o.on ? 'on' : 'off'];
     case 'root-tmpfs': return [String(o.bytes), String(o.inodes)];
     case 'dir': return [o.path, o.mode.toString(8)];
-    case 'ro-bind': return [o.src, o.dest];
+    case 'ro-bind':
+    case 'image-bind': return [o.src, o.dest];
     case 'dev-bind': return [o.name];
     case 'symlink': return [o.target, o.path];
     case 'file': return [o.path, o.mode.toString(8), o.content];

@@ -7,6 +7,7 @@ import type { CgroupHierarchy } from '../cgroups/detect.js';
 import { hierarchyName } from '../cgroups/detect.js';
 import { buildRootLayout } from '../rootfs/layout.js';
 import type { SetupOp } from '../init/ops.js';
+import type { RunView } from '../spec.js';
 
 export interface HostFacts {
   mode: 'v1' | 'v2';
@@ -96,17 +97,41 @@ export interface EnterArgsOptions {
   cwd?: string;
   env?: Record<string, string>;
   exitHandshake?: boolean;
+  view?: RunView;
+}
+
+/** The namespaces a kernel-view command joins: the state it judges, never the sandbox's user or mount namespace. */
+const KERNEL_VIEW_NAMESPACES: readonly SandboxNamespace[] = ['uts', 'ipc', 'net', 'cgroup'];
+
+/**
+ * What a kernel-view command is told about its sandbox, all host paths and host pids: the init's
+ * pid, and the session's cgroup directory for memory, pids and cpu (the same one on v2).
+ */
+export function kernelViewEnv(target: EnterTarget, cgroup: CgroupHandle): Record<string, string> {
+  const dirOf = (ctrl: string) => Object.entries(cgroup.dirs).find(([k]) => k.split(',').includes(ctrl))?.[1] ?? cgroup.dirs.unified ?? '';
+  return {
+    ISOPLAY_INIT_PID: String(target.initPid),
+    ISOPLAY_CGROUP: dirOf('memory'),
+    ISOPLAY_CGROUP_MEMORY: dirOf('memory'),
+    ISOPLAY_CGROUP_PIDS: dirOf('pids'),
+    ISOPLAY_CGROUP_CPU: dirOf('cpu'),
+  };
 }
 
 export function buildEnterArgs(target: EnterTarget, cgroup: CgroupHandle, argv: string[], opts: EnterArgsOptions = {}): string[] {
   if (!/^\d+$/.test(target.initStart)) throw new SpecError(`bad start time ${JSON.stringify(target.initStart)}`);
+  const kernel = opts.view === 'kernel';
+  const namespaces = checkNamespaces(target.namespaces).filter((n) => !kernel || KERNEL_VIEW_NAMESPACES.includes(n));
   const args = ['enter', '--pid', String(target.initPid), '--start', target.initStart, '--monitor', String(target.monitorPid),
-    '--cgroup', target.cgroupPath, '--ns', checkNamespaces(target.namespaces).join(',')];
+    '--cgroup', target.cgroupPath, '--ns', namespaces.join(',')];
   if (!target.seccomp) args.push('--no-seccomp');
+  if (kernel) args.push('--kernel-view');
   for (const f of cgroup.leafProcsFiles) args.push('--join-procs', f);
-  if (opts.cwd) args.push('--cwd', opts.cwd);
+  const cwd = opts.cwd ?? (kernel ? '/' : undefined);
+  if (cwd) args.push('--cwd', cwd);
   if (opts.exitHandshake) args.push('--exit-handshake');
-  for (const [k, v] of Object.entries(opts.env ?? {})) {
+  const env = kernel ? { ...opts.env, ...kernelViewEnv(target, cgroup) } : opts.env;
+  for (const [k, v] of Object.entries(env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new SpecError(`bad environment variable name ${JSON.stringify(k)}`);
     args.push('--env', `${k}=${v}`);
   }

@@ -24,12 +24,23 @@ export const RO_BINDS = [
 export const PROJECT_TOOLS_DIR = fileURLToPath(new URL('../../../build/vm', import.meta.url));
 export const PROJECT_TOOLS_INSIDE = '/opt/isoplay';
 
+/** The labs' read-only images (scripts/build-images.sh), each bound at /images/<name> when built. */
+export const IMAGES_DIR = fileURLToPath(new URL('../../../build/images', import.meta.url));
+export const IMAGES_INSIDE = '/images';
+export const IMAGES = ['busybox', 'debian', 'busybox.tar'] as const;
+/** A host-root-owned /etc/shadow (mode 0600): root inside cannot read a file whose owner it does not map. */
+export const UNMAPPED_SHADOW = 'shadow';
+
 export function etcFiles(hostname: string): Record<string, string> {
   return {
     '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
     '/etc/group': 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n',
     '/etc/hostname': `${hostname}\n`,
     '/etc/hosts': `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+    // Subordinate ids for nested user namespaces (`unshare --map-auto`, newuidmap): all within the
+    // sandbox's own map (0..65536), so a nested namespace can never name a host id.
+    '/etc/subuid': 'root:1:65536\n',
+    '/etc/subgid': 'root:1:65536\n',
     '/etc/nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files\n',
     '/etc/resolv.conf': '# This sandbox has no route out: its network namespace holds only lo.\n',
     '/etc/profile': [
@@ -39,7 +50,8 @@ export function etcFiles(hostname: string): Record<string, string> {
     ].join('\n'),
     '/etc/bash.bashrc': [
       '[ -z "$PS1" ] && return',
-      "PS1='\\[\\e[1;32m\\]root@\\h\\[\\e[0m\\]:\\[\\e[1;34m\\]\\w\\[\\e[0m\\]# '",
+      '# A prompt the learner gave (PS1=\'ns> \' unshare ... bash) is kept; bash\'s default is replaced.',
+      "case \"$PS1\" in '\\s-\\v\\$ '|'') PS1='\\[\\e[1;32m\\]root@\\h\\[\\e[0m\\]:\\[\\e[1;34m\\]\\w\\[\\e[0m\\]# ' ;; esac",
       "alias ls='ls --color=auto' ll='ls -l --color=auto' grep='grep --color=auto'",
       'HISTSIZE=2000',
       'if [ -z "$ISOPLAY_QUIET" ] && [ "$SHLVL" = 1 ]; then',

@@ -3,7 +3,7 @@
 // What the root holds, and why, is all here; the C helper only checks and performs each step.
 import type { SandboxSpec } from '../spec.js';
 import type { MountFlag, RootOp } from '../init/ops.js';
-import { PROJECT_TOOLS_DIR, PROJECT_TOOLS_INSIDE, RO_BINDS, etcFiles } from './etc-files.js';
+import { IMAGES, IMAGES_DIR, IMAGES_INSIDE, PROJECT_TOOLS_DIR, PROJECT_TOOLS_INSIDE, RO_BINDS, UNMAPPED_SHADOW, etcFiles } from './etc-files.js';
 
 /** Host facts the layout depends on (read by the runtime, passed in so the layout stays pure). */
 export interface LayoutFacts {
@@ -40,11 +40,17 @@ export function buildRootLayout(spec: SandboxSpec, facts: LayoutFacts): RootOp[]
 
   for (const p of RO_BINDS) ops.push({ op: 'ro-bind', src: p, dest: p, optional: true });
   ops.push({ op: 'ro-bind', src: PROJECT_TOOLS_DIR, dest: PROJECT_TOOLS_INSIDE, optional: true });
+  // Root filesystems to enter offline (chroot, unshare --root, pivot_root, overlayfs layers), bound,
+  // never copied: the writable root is small and charged to the sandbox.
+  ops.push({ op: 'dir', path: IMAGES_INSIDE, mode: 0o755 });
+  for (const name of IMAGES) ops.push({ op: 'image-bind', src: `${IMAGES_DIR}/${name}`, dest: `${IMAGES_INSIDE}/${name}` });
   for (const b of spec.extraRoBinds ?? []) {
     const colon = b.indexOf(':');
     ops.push({ op: 'ro-bind', src: colon < 0 ? b : b.slice(0, colon), dest: colon < 0 ? b : b.slice(colon + 1), optional: false });
   }
   for (const [path, content] of Object.entries(etcFiles(spec.hostname))) ops.push({ op: 'file', path, mode: 0o644, content });
+  // Owned by a host uid the sandbox does not map: "root, yet EACCES" (the user namespaces lab).
+  ops.push({ op: 'ro-bind', src: `${IMAGES_DIR}/${UNMAPPED_SHADOW}`, dest: '/etc/shadow', optional: true });
 
   // /dev: a small tmpfs of binds and a devpts instance of the sandbox's own, with a pty cap.
   ops.push({ op: 'tmpfs', path: '/dev', flags: ['nosuid', 'noexec'], options: 'mode=0755,size=1m,nr_inodes=256' });

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { encodeOps, type SetupOp } from '../../../server/sandbox/init/ops.js';
-import { INIT_BIN } from '../../../server/sandbox/runtime.js';
+import { EXIT_HELPER, INIT_BIN } from '../../../server/sandbox/runtime.js';
 import { runCommand } from '../../../server/sandbox/exec.js';
 
 const settings = (over: Partial<Record<string, SetupOp>> = {}): SetupOp[] => [
@@ -72,7 +72,7 @@ describe('attack: hostile setup operations', () => {
   for (const [what, stdin, why] of cases) {
     it(`refuses ${what}, naming it, and makes nothing`, async () => {
       const r = await create(stdin);
-      expect(r.code, r.err).toBe(1);
+      expect(r.code, r.err).toBe(EXIT_HELPER);
       expect(r.err).toMatch(why);
       expect(r.out).toBe('');
     });
@@ -80,7 +80,7 @@ describe('attack: hostile setup operations', () => {
 
   it('refuses operations passed as arguments instead of on stdin', async () => {
     const r = await create(encodeOps([...settings(), ...root]), ['--hostname', 'x']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT_HELPER);
     expect(r.err).toMatch(/operations on stdin, not as arguments/);
   });
 
@@ -98,10 +98,13 @@ describe('attack: hostile setup operations', () => {
       [[...base, '--env', '=x', '--', 'true'], /--env needs K=V/],
       [[...base.slice(0, 5), '--', 'true'], /enter needs/],
       [[...base.slice(0, -1), 'net', '--', 'true'], /user, pid and mnt are required/],
+      // A kernel view (a lab check as host root) may join uts, ipc, net and cgroup, never user, pid or mnt.
+      [[...base.slice(0, -1), 'uts,mnt', '--kernel-view', '--', 'true'], /a kernel view joins only uts, ipc, net and cgroup/],
+      [[...base.slice(0, -1), 'user,pid,mnt', '--kernel-view', '--', 'true'], /a kernel view joins only/],
     ];
     for (const [args, why] of cases) {
       const r = await runCommand(INIT_BIN, args, { reject: false, timeoutMs: 5000 });
-      expect(r.exitCode, args.join(' ')).toBe(1);
+      expect(r.exitCode, args.join(' ')).toBe(EXIT_HELPER);
       expect(r.stderr, args.join(' ')).toMatch(why);
     }
   });

@@ -151,7 +151,7 @@ describe('DNS rebinding: a page on a foreign name that resolves to the server', 
       }
     }
     // Nothing attached: no shell was started for the refused terminal socket.
-    expect(srv.app.registry.get(s.id)!.summary().terminals).toEqual([{ name: 'shell', attached: false, exited: false }]);
+    expect(srv.app.registry.get(s.id)!.summary().terminals).toEqual([{ name: 'shell', title: 'Terminal 1', attached: false, exited: false }]);
     expect(srv.app.registry.get(s.id)!.terminals.size).toBe(0);
   });
 

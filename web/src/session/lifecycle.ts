@@ -3,7 +3,7 @@
 // current session, its event socket and the panels mounted for it, and builds the PageContext
 // they receive. A reload re-attaches: the session's id and token live in sessionStorage; the
 // learner token (progress) lives in localStorage.
-import type { CreateSessionResponse } from '../../../server/protocol/api.js';
+import type { CreateSessionResponse, SessionSummary } from '../../../server/protocol/api.js';
 import { CloseCode } from '../../../server/protocol/frames.js';
 import { api, ApiError } from '../api.js';
 import type { PageContext } from '../context.js';
@@ -65,13 +65,30 @@ export class SessionLifecycle {
     return this.session;
   }
 
+  /** Another terminal in this sandbox (the `+` tab); a refusal (the session has its maximum) shows in the banner. */
+  async addTerminal(): Promise<{ name: string; title: string } | undefined> {
+    const s = this.session;
+    if (!s) return undefined;
+    try {
+      const t = await api<{ name: string; title: string }>('POST', `/api/sessions/${s.id}/terminals`, undefined, s.token);
+      s.terminals = [...s.terminals, t];
+      sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+      return t;
+    } catch (e) {
+      showBanner((e as ApiError).message, 'info');
+      return undefined;
+    }
+  }
+
   /** At page load: re-attach to this tab's saved session if the server still has it, else start one. */
   async resume(): Promise<void> {
     const saved = sessionStorage.getItem(SESSION_KEY);
     if (saved) {
       const s = JSON.parse(saved) as CreateSessionResponse;
       try {
-        await api('GET', `/api/sessions/${s.id}`, undefined, s.token);
+        const now = await api<SessionSummary>('GET', `/api/sessions/${s.id}`, undefined, s.token);
+        // The server's list: terminals opened with `+` in an earlier page of this tab come back too.
+        s.terminals = now.terminals.map(({ name, title }) => ({ name, ...(title ? { title } : {}) }));
         return this.start({ lab: s.lab }, s);
       } catch {
         // Gone (expired, or the server restarted): a new session below.

@@ -1,0 +1,1 @@
+echo 20M > /sys/fs/cgroup/demo/memory.max

@@ -1,0 +1,1 @@
+mkdir /sys/fs/cgroup/pids/demo /sys/fs/cgroup/cpu/demo

@@ -1,0 +1,2 @@
+echo '+pids +cpu' > /sys/fs/cgroup/cgroup.subtree_control
+mkdir /sys/fs/cgroup/demo

@@ -1,0 +1,1 @@
+echo 5 > /sys/fs/cgroup/pids/demo/pids.max

@@ -1,0 +1,1 @@
+echo '20000 100000' > /sys/fs/cgroup/demo/cpu.max

@@ -1,0 +1,1 @@
+hostname "$(uname -r)"

@@ -1,0 +1,1 @@
+ip link add veth0 type veth peer name veth1

@@ -1,0 +1,1 @@
+ipcmk -Q >/dev/null
