@@ -62,6 +62,8 @@ export interface Config {
    * test VM turns them off: a VM under TCG inside a VM under TCG would take minutes to boot.
    */
   vmLabs: boolean;
+  /** Every session's sandbox gets its own "internet" (server/sandbox/world.ts); off saves two processes per sandbox. */
+  world: boolean;
   /**
    * Session slot n maps 0..uidCount-1 inside to uidBase + n*uidCount outside: root and 65536 more, so
    * /etc/subuid inside (root:1:65536) can hand a nested user namespace a full 16-bit range.
@@ -121,6 +123,7 @@ export function defaultConfig(): Config {
     ptysPerSandbox: 32,
     maxTerminals: 4,
     vmLabs: true,
+    world: true,
     uidBase: 1_000_000_000,
     uidCount: 65537,
     cgroupRoot: '/sys/fs/cgroup',
@@ -165,6 +168,7 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'ptysPerSandbox', flag: '--ptys-per-sandbox', env: 'ISOPLAY_PTYS_PER_SANDBOX', kind: 'int', min: 2 },
   { key: 'maxTerminals', flag: '--max-terminals', env: 'ISOPLAY_MAX_TERMINALS', kind: 'int', min: 1 },
   { key: 'vmLabs', flag: '--vm-labs', env: 'ISOPLAY_VM_LABS', kind: 'onoff' },
+  { key: 'world', flag: '--world', env: 'ISOPLAY_WORLD', kind: 'onoff' },
   { key: 'uidBase', flag: '--uid-base', env: 'ISOPLAY_UID_BASE', kind: 'int', min: 65536 },
   { key: 'cgroupRoot', flag: '--cgroup-root', env: 'ISOPLAY_CGROUP_ROOT', kind: 'string' },
   { key: 'samplerHz', flag: '--sampler-hz', env: 'ISOPLAY_SAMPLER_HZ', kind: 'int', min: 1 },

@@ -6,7 +6,7 @@ import { labParams, langQuery, sessionParams, stepParams, tokenLangQuery, tokenO
 export async function labRoutes(app: FastifyInstance): Promise<void> {
   const { labs, registry } = app;
 
-  app.get<{ Querystring: { lang?: string } }>('/api/labs', { schema: { querystring: langQuery } }, async (req) => ({ labs: labs.list(req.query.lang) }));
+  app.get<{ Querystring: { lang?: string } }>('/api/labs', { schema: { querystring: langQuery } }, async (req) => ({ labs: labs.list(req.query.lang), paths: labs.paths() }));
 
   app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/api/labs/:id', { schema: { params: labParams, querystring: langQuery } }, async (req) =>
     labs.detail(req.params.id, req.query.lang),

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { IsoplayError } from '../errors.js';
-import { LANG_TAG, LabSchema, TranslationSchema, type LabManifest } from './schema.js';
+import { LANG_TAG, LabSchema, PathsSchema, TranslationSchema, type LabManifest } from './schema.js';
 import { parseBlocks } from './markdown.js';
 import { PROJECT_TOOLS_DIR } from '../sandbox/rootfs/etc-files.js';
 
@@ -124,9 +124,40 @@ export function stepEnv(lab: Lab, index: number): Record<string, string> {
   return { ISOPLAY_STEP: String(index + 1), ISOPLAY_CGROUP_MODE: lab.cgroupMode ?? 'none' };
 }
 
+export interface LabPath {
+  id: string;
+  title: string;
+  labs: string[];
+}
+
 export interface LabCatalog {
   labs: Map<string, Lab>;
+  /** Suggested paths (labs/paths.yaml), every lab id checked at load. */
+  paths: LabPath[];
   get(id: string): Lab | undefined;
+}
+
+/** Reads labs/paths.yaml, if there is one: each path's labs must exist in the catalogue. */
+function loadPaths(labsDir: string, labs: Map<string, Lab>): LabPath[] {
+  const file = path.join(labsDir, 'paths.yaml');
+  if (!fs.existsSync(file)) return [];
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw invalid(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const parsed = PathsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(file, `${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)'}: ${issue.message}`);
+  }
+  parsed.data.forEach((p, i) =>
+    p.labs.forEach((id, j) => {
+      if (!labs.has(id)) throw invalid(file, `[${i}].labs[${j}]: expected a lab of this catalogue, found "${id}"`);
+    }),
+  );
+  return parsed.data;
 }
 
 function invalid(file: string, detail: string): IsoplayError {
@@ -229,5 +260,5 @@ export async function loadCatalog(labsDir: string, facts: HostCapabilities): Pro
   // A learner who has never typed unshare sees the first lab first: by `order`, level, then id.
   loaded.sort((a, b) => a.manifest.order - b.manifest.order || LEVELS.indexOf(a.manifest.level) - LEVELS.indexOf(b.manifest.level) || a.id.localeCompare(b.id));
   const labs = new Map(loaded.map((l) => [l.id, l]));
-  return { labs, get: (id) => labs.get(id) };
+  return { labs, paths: loadPaths(labsDir, labs), get: (id) => labs.get(id) };
 }

@@ -61,6 +61,15 @@ export const LabSchema = z.strictObject({
 export type LabManifest = z.infer<typeof LabSchema>;
 export type LabStep = z.infer<typeof StepSchema>;
 
+/** labs/paths.yaml: suggested paths through the catalogue (a half-day workshop), lab ids in order. */
+export const PathsSchema = z.array(
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected lowercase letters, digits and dashes' }),
+    title: z.string().min(3).max(80),
+    labs: z.array(z.string()).min(1).max(30),
+  }),
+);
+
 /** A language tag such as pt-BR: the file labs/<id>/i18n/<tag>.yaml, and ?lang=<tag> on the API. */
 export const LANG_TAG = /^[a-z]{2}(-[A-Z]{2})?$/;
 

@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import { IsoplayError } from '../errors.js';
 import type { ProgressStore } from '../db/progress.js';
-import type { LabDetail, LabSummary, StepCheckResult } from '../protocol/api.js';
+import type { LabDetail, LabPathView, LabSummary, StepCheckResult } from '../protocol/api.js';
 import type { Logger, SessionInfo, SessionRegistry } from '../sessions/types.js';
 import type { Lab, LabCatalog } from './catalog.js';
 import { SessionLab, progressOf } from './session-lab.js';
@@ -108,6 +108,17 @@ export class LabService {
       const { steps, ...rest } = publicLab(l, lang);
       return { ...rest, stepCount: steps.length };
     });
+  }
+
+  /** The suggested paths, with the minutes of the labs this host can run. */
+  paths(): LabPathView[] {
+    return this.catalog.paths.map((p) => ({
+      ...p,
+      minutes: p.labs.reduce((n, id) => {
+        const lab = this.catalog.get(id)!;
+        return n + (lab.available ? lab.manifest.minutes : 0);
+      }, 0),
+    }));
   }
 
   /** The lab a session runs, or 400 when it runs none. */

@@ -96,6 +96,15 @@ export interface LabSummary {
   languages: string[];
 }
 
+/** A suggested path through the catalogue (a half-day workshop): its labs in order and their total minutes. */
+export interface LabPathView {
+  id: string;
+  title: string;
+  labs: string[];
+  /** The sum of the minutes of its labs that this host can run. */
+  minutes: number;
+}
+
 /** GET /api/labs/:id */
 export interface LabDetail extends Omit<LabSummary, 'stepCount'> {
   steps: LabStepView[];

@@ -14,6 +14,7 @@ import { cgroupDirsOf, type CgroupLayout } from './cgroups/detect.js';
 import { runCommand, type RunResult } from './exec.js';
 import { buildCreateOps, buildEnterArgs, type EnterTarget, type HostFacts } from './namespaces/args.js';
 import { encodeOps } from './init/ops.js';
+import { WORLD_SCRIPT } from './world.js';
 import type { EnterOptions, RunInSandboxOptions, Sandbox, SandboxFactory, SandboxSpec } from './spec.js';
 
 export const INIT_BIN = path.join(PROJECT_ROOT, 'build', 'isoplay-init');
@@ -143,6 +144,7 @@ export class SandboxRuntime implements SandboxFactory {
       idCount: this.config.uidCount,
       limits: this.config.limits,
       rootfsBytes: this.config.rootfsBytes,
+      world: this.config.world,
       ...overrides,
     };
   }
@@ -208,7 +210,13 @@ export class SandboxRuntime implements SandboxFactory {
         namespaces: spec.namespaces,
         seccomp: spec.seccomp !== false,
       };
-      return new RunningSandbox(spec, target, cgroup, exited, stack);
+      const sandbox = new RunningSandbox(spec, target, cgroup, exited, stack);
+      if (spec.world) {
+        // Made by the sandbox's own root, inside: nothing of it exists outside the sandbox's namespaces.
+        const r = await sandbox.run(['/bin/sh', '-s'], { input: WORLD_SCRIPT, timeoutMs: 10_000 });
+        if (r.exitCode !== 0) throw new Error(`its network "internet" could not be made (exit ${r.exitCode ?? r.signal}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
+      }
+      return sandbox;
     } catch (e) {
       await runStack(stack);
       throw e instanceof IsoplayError ? e : new IsoplayError('ISOPLAY_ERR_SANDBOX_FAILED', { detail: (e as Error).message }, { cause: e });

@@ -19,6 +19,8 @@ export interface SandboxSpec {
   extraRoBinds?: string[];
   /** The syscall filter (isoplay-init.c load_filter); on unless a test turns it off to prove it matters. */
   seccomp?: boolean;
+  /** Give the sandbox its "internet" (server/sandbox/world.ts): a world netns with a web and a DNS server. */
+  world?: boolean;
 }
 
 /**

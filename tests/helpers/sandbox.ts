@@ -17,7 +17,8 @@ export interface Kit {
 
 export async function makeKit(overrides: Partial<Config> = {}): Promise<Kit> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-test-'));
-  const config = loadConfig([], {}, { dataDir, logLevel: 'silent', ...overrides });
+  // No "internet" unless a test asks for it (two more processes in every sandbox; see server/sandbox/world.ts).
+  const config = loadConfig([], {}, { dataDir, logLevel: 'silent', world: false, ...overrides });
   const driver = await createCgroupDriver(config);
   return { config, driver, factory: createSandboxFactory(config, driver) };
 }

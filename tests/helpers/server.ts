@@ -30,6 +30,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workshopSessionRateMax: 100_000,
     maxSessionsPerClient: 100_000,
     unattachedGraceMs: 10 * 60_000,
+    // Two more processes per sandbox, and ~60 ms: only the tests about the sandbox's internet turn it on.
+    world: false,
     ...overrides,
   });
 }

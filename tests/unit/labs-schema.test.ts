@@ -56,6 +56,20 @@ describe('lab schema', () => {
     for (const lab of cat.labs.values()) expect(lab.steps.length).toBeGreaterThan(0);
   });
 
+  it('loads the suggested paths, and refuses one that names a lab the catalogue lacks', async () => {
+    const real = await loadCatalog(path.join(PROJECT_ROOT, 'labs'), facts);
+    expect(real.paths[0].id).toBe('half-day');
+    expect(real.paths[0].labs.every((id) => real.labs.has(id))).toBe(true);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-paths-'));
+    fs.cpSync(path.join(fixtures, 'per-mode'), path.join(dir, 'per-mode'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'paths.yaml'), '- id: short\n  title: A short path\n  labs: [per-mode, nowhere]\n');
+    await expect(loadCatalog(dir, facts)).rejects.toThrow(/paths\.yaml: \[0\]\.labs\[1\]: expected a lab of this catalogue, found "nowhere"/);
+    fs.writeFileSync(path.join(dir, 'paths.yaml'), '- id: short\n  title: A short path\n  labs: [per-mode]\n');
+    const svc = new LabService(await loadCatalog(dir, facts), undefined as never, undefined as never, undefined as never);
+    expect(svc.paths()).toEqual([{ id: 'short', title: 'A short path', labs: ['per-mode'], minutes: 5 }]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('lists a lab the host cannot run as unavailable, with the reason', () => {
     const lab = loadLab(path.join(fixtures, 'needs-v2'), { cgroupMode: 'v1' });
     expect(lab.available).toBe(false);
@@ -101,7 +115,7 @@ describe('lab schema', () => {
 
   it('a failed check is told in the learner\'s language by its reason id; other results and unknown languages stay as they are', () => {
     const lab = loadLab(path.join(fixtures, 'per-mode'), { cgroupMode: 'v1' });
-    const svc = new LabService({ labs: new Map(), get: () => undefined }, undefined as never, undefined as never, undefined as never);
+    const svc = new LabService({ labs: new Map(), paths: [], get: () => undefined }, undefined as never, undefined as never, undefined as never);
     const sl = { lab } as never;
     const failed = { status: 'failed' as const, message: 'Not yet (process 12).', reason: 'not-yet', step: 0, progress: undefined as never };
     expect(svc.translated(sl, failed, 'pt-BR').message).toBe('Ainda não.');

@@ -41,8 +41,9 @@ export function etcFiles(hostname: string): Record<string, string> {
     // sandbox's own map (0..65536), so a nested namespace can never name a host id.
     '/etc/subuid': 'root:1:65536\n',
     '/etc/subgid': 'root:1:65536\n',
-    '/etc/nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files\n',
-    '/etc/resolv.conf': '# This sandbox has no route out: its network namespace holds only lo.\n',
+    '/etc/nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files dns\n',
+    // Replaced by the sandbox's "internet" when it has one (server/sandbox/world.ts).
+    '/etc/resolv.conf': '# No DNS: this sandbox has no "internet" (see isoplay --world).\n',
     '/etc/profile': [
       'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/isoplay/bin',
       '[ -n "$BASH_VERSION" ] && [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc',

@@ -1,7 +1,7 @@
 // The lab panel: the lab list, then the chosen lab's steps with progress, markdown text whose
 // `exec` blocks run in the named terminal and `copy` blocks copy, hints one at a time, a predict
 // question answered before the commands are revealed, Check, and Reset.
-import type { LabDetail, LabProgress, LabSummary, StepCheckResult } from '../../../server/protocol/api.js';
+import type { LabDetail, LabPathView, LabProgress, LabSummary, StepCheckResult } from '../../../server/protocol/api.js';
 import type { PageContext } from '../context.js';
 import { esc } from '../dom.js';
 import { renderStepMarkdown } from './step-markdown.js';
@@ -23,19 +23,28 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
   root.replaceChildren(el('div', 'lab-loading', 'Loading labs…'));
 
   async function showList(): Promise<void> {
-    const [{ labs }, progress] = await Promise.all([
-      ctx.api<{ labs: LabSummary[] }>('GET', '/api/labs'),
+    const [{ labs, paths }, progress] = await Promise.all([
+      ctx.api<{ labs: LabSummary[]; paths: LabPathView[] }>('GET', '/api/labs'),
       // The session's token authorizes it; the learner secret stays out of URLs and logs.
       ctx.api<Record<string, { current: number; done: boolean; steps: number }>>('GET', `/api/sessions/${ctx.session.id}/progress`).catch(() => ({}) as Record<string, never>),
     ]);
     if (disposed) return;
     const wrap = el('div', 'lab-list');
     wrap.append(el('h2', 'lab-h', 'Labs'), el('p', 'lab-intro', 'Pick a guided lab, or just explore the terminal: you are root in a sandbox of your own on this host\'s kernel.'));
+    // The first suggested path (a half-day workshop): its total time, and each of its labs numbered.
+    const path = paths[0];
+    if (path) {
+      const h = Math.floor(path.minutes / 60);
+      const box = el('div', 'lab-path');
+      box.innerHTML = `<b>${esc(path.title)}</b><br>${path.labs.length} labs · ${h ? `${h} h ` : ''}${path.minutes % 60} min · follow the numbers`;
+      wrap.append(box);
+    }
     for (const lab of labs) {
       const card = el('button', `lab-card${lab.available ? '' : ' lab-unavailable'}`);
       card.dataset.lab = lab.id;
       const p = (progress as Record<string, { current: number; done: boolean; steps: number }>)[lab.id];
-      card.innerHTML = `<div class="lab-card-title">${esc(lab.title)}</div>
+      const n = path ? path.labs.indexOf(lab.id) + 1 : 0;
+      card.innerHTML = `<div class="lab-card-title">${n ? `<span class="lab-path-n" title="${esc(path!.title)}">${n}</span>` : ''}${esc(lab.title)}</div>
         <div class="lab-meta"><span class="lab-level lab-level-${esc(lab.level)}">${esc(lab.level)}</span> · ${lab.minutes} min · ${lab.stepCount} steps${p?.current ? ` · <b>${p.done ? 'done ✓' : `step ${p.current + 1}`}</b>` : ''}</div>
         <div class="lab-summary">${esc(lab.summary)}</div>${lab.available ? '' : `<div class="lab-reason">Unavailable here: ${esc(lab.reason ?? '')}</div>`}`;
       card.disabled = !lab.available;
