@@ -5,10 +5,12 @@
 # /boot or unpacked from `apt-get download`, never installed as a boot kernel of the host).
 # The tools the labs and the tutorials learners follow call, seen inside every sandbox through the
 # host's read-only /usr: iptables/nft, stress-ng/stress, memhog (numactl), newuidmap/newgidmap
-# (uidmap), capsh (libcap2-bin) and setpriv (util-linux), curl, jq, strace, tcpdump.
+# (uidmap), capsh (libcap2-bin) and setpriv (util-linux), curl, jq, strace, tcpdump; dnsmasq-base
+# for the DNS server of each sandbox's "internet" (server/sandbox/world.ts).
 RUNTIME_PACKAGES=(util-linux iproute2 procps psmisc cgroup-tools iputils-ping busybox-static less libseccomp-dev
   build-essential python3 ca-certificates qemu-system-x86 cpio file curl
-  iptables nftables stress-ng stress numactl uidmap libcap2-bin jq strace tcpdump)
+  iptables nftables stress-ng stress numactl uidmap libcap2-bin jq strace tcpdump
+  dnsmasq-base)
 # Tests: Debian's chromium for the browser tests, a stock kernel for the pure cgroup v2 VM (it needs
 # the kernel's modules too), crun for the start-time baseline of the benchmarks.
 TEST_PACKAGES=(chromium fonts-dejavu-core linux-image-amd64 crun)
