@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { detectCgroups } from './sandbox/cgroups/detect.js';
 import { INIT_BIN } from './sandbox/runtime.js';
+import { IMAGES, IMAGES_DIR } from './sandbox/rootfs/etc-files.js';
 
 export interface DoctorCheck {
   name: string;
@@ -106,7 +107,7 @@ export function diagnose(h: HostProbe): DoctorCheck[] {
     detail: `${perUser.map(([k, v]) => `${k}=${v}`).join(' ')}: each applies to each learner${high.length ? `; ${high.map(([k]) => k).join(', ')} above ${PER_LEARNER_NAMESPACES} let one learner hold that many` : ''}`,
     fix: high.length ? `${high.map(([k]) => `sysctl -w ${k}=${PER_LEARNER_NAMESPACES}`).join('; ')} (scripts/setup.sh does this where the host allows it; it needs CAP_SYS_RESOURCE)` : undefined,
   });
-  checks.push({ name: 'subordinate ids', ok: true, required: false, detail: 'not needed: the server writes each sandbox\'s uid_map itself (no newuidmap, no /etc/subuid)' });
+  checks.push({ name: 'subordinate ids', ok: true, required: false, detail: 'not needed on the host: the server writes each sandbox\'s uid_map itself (inside, /etc/subuid covers nested namespaces)' });
   const pvm = h.exists('/sys/module/kvm_pvm');
   const kvm = h.exists('/dev/kvm') && !pvm && (h.exists('/sys/module/kvm_intel') || h.exists('/sys/module/kvm_amd'));
   checks.push({ name: 'KVM', ok: true, required: false, detail: kvm ? 'hardware KVM: VMs run at full speed' : pvm ? '/dev/kvm is kvm_pvm (software nested): VMs run under TCG, 12-18x slower' : 'no KVM: VMs run under TCG emulation' });
@@ -116,6 +117,11 @@ export function diagnose(h: HostProbe): DoctorCheck[] {
   }
   const init = h.exists(INIT_BIN);
   checks.push({ name: 'isoplay-init', ok: init, required: true, detail: init ? INIT_BIN : 'not built', fix: 'bash scripts/build-native.sh (needs build-essential)' });
+  // What the labs use without needing it to start: a missing piece costs a lab step, not the playground.
+  const images = IMAGES.filter((i) => !h.exists(path.join(IMAGES_DIR, i)));
+  checks.push({ name: 'lab images', ok: images.length === 0, required: false, detail: images.length ? `not built: ${images.join(', ')} (the labs that enter an image cannot)` : `${IMAGES.join(', ')} at /images in every sandbox`, fix: images.length ? 'bash scripts/build-images.sh' : undefined });
+  const dns = h.which('dnsmasq');
+  checks.push({ name: 'sandbox internet DNS', ok: dns, required: false, detail: dns ? 'dnsmasq found: each sandbox\'s internet resolves www.example.test' : 'dnsmasq missing: each sandbox\'s internet has a web server but names come from /etc/hosts', fix: dns ? undefined : 'apt-get install -y dnsmasq-base' });
   return checks;
 }
 

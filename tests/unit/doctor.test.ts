@@ -74,6 +74,16 @@ describe('doctor', () => {
     expect(c.required).toBe(false);
   });
 
+  it('warns, without failing, when the lab images are not built or dnsmasq is missing, and names the fix', () => {
+    const checks = diagnose(FakeHost());
+    const images = checks.find((x) => x.name === 'lab images')!;
+    expect([images.ok, images.required, images.fix]).toEqual([false, false, 'bash scripts/build-images.sh']);
+    expect(images.detail).toContain('busybox, debian, busybox.tar');
+    const dns = checks.find((x) => x.name === 'sandbox internet DNS')!;
+    expect([dns.ok, dns.required, dns.fix]).toEqual([false, false, 'apt-get install -y dnsmasq-base']);
+    expect(failing(FakeHost())).not.toContain('lab images');
+  });
+
   it('refuses to run without root', () => {
     expect(failing(FakeHost({ uid: 1000 }))).toContain('root');
   });
