@@ -23,7 +23,8 @@ echo "== lab self-test (every lab: each check fails before its solve, passes aft
 # A skipped lab is not a pass. setup.sh --tests installed qemu and built the VM image, so every lab
 # must really run here but one that needs the other cgroup version (a v1 lab on a pure-v2 host).
 other_cgroup=v2; [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && other_cgroup=v1
-node_modules/.bin/tsx server/cli.ts lab test --require "$(grep -L "^  cgroup: $other_cgroup\$" labs/*/lab.yaml | wc -l)" || status=1
+# Two labs at a time, each in its own sandbox.
+node_modules/.bin/tsx server/cli.ts lab test --jobs 2 --require "$(grep -L "^  cgroup: $other_cgroup\$" labs/*/lab.yaml | wc -l)" || status=1
 
 echo "== cgroup v2 tests in a pure-v2 VM"
 bash scripts/run-in-v2-vm.sh "$PWD" npx vitest run --project v2 2>&1 | tee "$logs/v2.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
@@ -35,7 +36,7 @@ echo "== lab self-test in the pure-v2 VM: the labs with files of their own for c
 # so a check gets 60 s instead of 10.
 v2_labs=$(grep -l -E '^ *(text|check|solve): \{ ?v1:' labs/*/lab.yaml | xargs -r -n1 dirname | xargs -r -n1 basename | tr '\n' ' ')
 bash scripts/run-in-v2-vm.sh "$PWD" env ISOPLAY_VM_LABS=off ISOPLAY_CHECK_TIMEOUT_MS=60000 \
-  node_modules/.bin/tsx server/cli.ts lab test --require-all $v2_labs || status=1
+  node_modules/.bin/tsx server/cli.ts lab test --jobs 2 --require-all $v2_labs || status=1
 
 # Each vitest run ends with "vitest: N passed, N failed, N skipped" (tests/helpers/summary-reporter.ts).
 read -r p f s < <(cat "$logs"/*.log | sed -n 's/^vitest: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' |

@@ -2,6 +2,7 @@
 // step the check must FAIL before its solve and PASS after. Authors get a report naming the step and
 // the reason. A lab this host cannot run (it needs cgroup v1, KVM, the VM image...) is SKIPPED with
 // that reason, never counted as passed; --require says how many labs must really have run.
+import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../config.js';
 import { createCgroupDriver } from '../sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../sandbox/index.js';
@@ -27,7 +28,7 @@ export interface LabReport {
   steps: StepReport[];
 }
 
-export async function runLabTests(ids: string[], config: Config): Promise<LabReport[]> {
+export async function runLabTests(ids: string[], config: Config, jobs = 1): Promise<LabReport[]> {
   const driver = await createCgroupDriver(config);
   const factory = createSandboxFactory(config, driver);
   const catalog = await loadCatalog(config.labsDir, { cgroupMode: driver.mode, vmMissing: vmUnavailable(undefined, config.vmLabs) });
@@ -36,56 +37,65 @@ export async function runLabTests(ids: string[], config: Config): Promise<LabRep
     if (!l) throw new Error(`no lab named ${id} in ${config.labsDir}`);
     return l;
   }) : [...catalog.labs.values()];
-  const reports: LabReport[] = [];
-  for (const lab of labs) {
-    if (!lab.available) {
-      reports.push({ lab: lab.id, status: 'skipped', skipped: lab.reason ?? 'unavailable on this host', steps: [] });
-      continue;
+  // Each lab in a fresh sandbox of its own, `jobs` labs at a time; the reports keep the labs' order.
+  const reports: LabReport[] = new Array(labs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < labs.length) {
+      const i = next++;
+      reports[i] = await testLab(labs[i], factory, config);
     }
-    const id = `lt${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.slice(0, 11).padEnd(11, '0');
-    const sandbox = await factory.create(factory.specFor(id));
-    const steps: StepReport[] = [];
-    try {
-      if (lab.setupScript) {
-        const r = await runScript(sandbox, lab.setupScript, config.checkTimeoutMs);
-        if (r.exitCode !== 0) throw new Error(`setup.sh exited ${r.exitCode}: ${r.stderr.trim()}`);
-      }
-      for (const [i, step] of lab.steps.entries()) {
-        const env = stepEnv(lab, i);
-        const before = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
-        if (before.status !== 'failed') {
-          steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check should fail (exit 1), but it ${before.status === 'passed' ? 'passed' : `errored: ${before.message}`}` });
-          break;
-        }
-        // A failure names a stable reason the lab declares, so a room's failures can be counted.
-        if (!before.reason || !(before.reason in step.failures)) {
-          const declared = Object.keys(step.failures).join(', ') || 'none';
-          steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check failed with reason ${before.reason ? `"${before.reason}"` : '(none: use `fail <reason-id> message`)'}, expected one declared in its failures (${declared})` });
-          break;
-        }
-        const solve = await runScript(sandbox, step.solveScript, solveTimeoutMs(step, config.checkTimeoutMs), env);
-        if (solve.exitCode !== 0) {
-          steps.push({ step: i + 1, title: step.title, ok: false, detail: `the solve script exited ${solve.exitCode ?? solve.signal}${solve.timedOut ? ' (timed out: does it leave a background process holding stdout? redirect it to /dev/null)' : ''}: ${solve.stderr.trim().slice(-300)}` });
-          break;
-        }
-        const after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
-        if (after.status !== 'passed') {
-          steps.push({ step: i + 1, title: step.title, ok: false, detail: `after its solve the check should pass, but it ${after.status}: ${after.message}` });
-          break;
-        }
-        steps.push({ step: i + 1, title: step.title, ok: true, detail: after.message });
-      }
-      if (lab.cleanupScript) await runScript(sandbox, lab.cleanupScript, config.checkTimeoutMs);
-    } catch (e) {
-      steps.push({ step: 0, title: 'setup', ok: false, detail: (e as Error).message });
-    } finally {
-      await sandbox.destroy();
-    }
-    reports.push({ lab: lab.id, status: steps.length === lab.steps.length && steps.every((s) => s.ok) ? 'passed' : 'failed', steps });
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, labs.length)) }, worker));
   // Leave nothing behind, not even the empty `isoplay` parents (rmdir refuses them if not empty).
   await removeEmptyParents(driver, config.prefix);
   return reports;
+}
+
+/** One lab's self-test in a fresh sandbox: each step's check must fail (with a declared reason), its solve succeed, its check pass. */
+async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory>, config: Config): Promise<LabReport> {
+  if (!lab.available) return { lab: lab.id, status: 'skipped', skipped: lab.reason ?? 'unavailable on this host', steps: [] };
+  // Random, not time-based: labs tested side by side start in the same millisecond.
+  const id = `lt${randomBytes(8).toString('hex').slice(0, 9)}`;
+  const sandbox = await factory.create(factory.specFor(id));
+  const steps: StepReport[] = [];
+  try {
+    if (lab.setupScript) {
+      const r = await runScript(sandbox, lab.setupScript, config.checkTimeoutMs);
+      if (r.exitCode !== 0) throw new Error(`setup.sh exited ${r.exitCode}: ${r.stderr.trim()}`);
+    }
+    for (const [i, step] of lab.steps.entries()) {
+      const env = stepEnv(lab, i);
+      const before = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
+      if (before.status !== 'failed') {
+        steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check should fail (exit 1), but it ${before.status === 'passed' ? 'passed' : `errored: ${before.message}`}` });
+        break;
+      }
+      // A failure names a stable reason the lab declares, so a room's failures can be counted.
+      if (!before.reason || !(before.reason in step.failures)) {
+        const declared = Object.keys(step.failures).join(', ') || 'none';
+        steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check failed with reason ${before.reason ? `"${before.reason}"` : '(none: use `fail <reason-id> message`)'}, expected one declared in its failures (${declared})` });
+        break;
+      }
+      const solve = await runScript(sandbox, step.solveScript, solveTimeoutMs(step, config.checkTimeoutMs), env);
+      if (solve.exitCode !== 0) {
+        steps.push({ step: i + 1, title: step.title, ok: false, detail: `the solve script exited ${solve.exitCode ?? solve.signal}${solve.timedOut ? ' (timed out: does it leave a background process holding stdout? redirect it to /dev/null)' : ''}: ${solve.stderr.trim().slice(-300)}` });
+        break;
+      }
+      const after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
+      if (after.status !== 'passed') {
+        steps.push({ step: i + 1, title: step.title, ok: false, detail: `after its solve the check should pass, but it ${after.status}: ${after.message}` });
+        break;
+      }
+      steps.push({ step: i + 1, title: step.title, ok: true, detail: after.message });
+    }
+    if (lab.cleanupScript) await runScript(sandbox, lab.cleanupScript, config.checkTimeoutMs);
+  } catch (e) {
+    steps.push({ step: 0, title: 'setup', ok: false, detail: (e as Error).message });
+  } finally {
+    await sandbox.destroy();
+  }
+  return { lab: lab.id, status: steps.length === lab.steps.length && steps.every((s) => s.ok) ? 'passed' : 'failed', steps };
 }
 
 export function formatReports(reports: LabReport[]): string {
@@ -109,6 +119,8 @@ export interface LabTestArgs {
   /** The server's own flags (--labs-dir, --check-timeout-ms...), for loadConfig. */
   configArgv: string[];
   require: LabRequirement;
+  /** Labs tested side by side, each in its own sandbox (--jobs N, default 1). */
+  jobs: number;
 }
 
 /** Exit codes of `isoplay lab test` (2 is the CLI's usage error). */
@@ -119,7 +131,11 @@ export const LabTestExit = { ok: 0, failed: 1, usage: 2, tooFewRan: 3 } as const
  * takes a value: --flag V or --flag=V) and lab ids. Without --require, at least one lab must run.
  */
 export function parseLabTestArgs(argv: readonly string[]): LabTestArgs {
-  const out: LabTestArgs = { ids: [], configArgv: [], require: 1 };
+  const out: LabTestArgs = { ids: [], configArgv: [], require: 1, jobs: 1 };
+  const jobs = (raw: string | undefined): number => {
+    if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 16) throw new Error(`--jobs needs a whole number from 1 to 16 (found ${raw === undefined ? 'nothing' : `"${raw}"`})`);
+    return Number(raw);
+  };
   const count = (raw: string | undefined): number => {
     if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`--require needs a whole number of labs, at least 1 (found ${raw === undefined ? 'nothing' : `"${raw}"`})`);
     return Number(raw);
@@ -129,6 +145,8 @@ export function parseLabTestArgs(argv: readonly string[]): LabTestArgs {
     if (a === '--require-all') out.require = 'all';
     else if (a === '--require') out.require = count(argv[++i]);
     else if (a.startsWith('--require=')) out.require = count(a.slice('--require='.length));
+    else if (a === '--jobs') out.jobs = jobs(argv[++i]);
+    else if (a.startsWith('--jobs=')) out.jobs = jobs(a.slice('--jobs='.length));
     else if (a.startsWith('--')) {
       out.configArgv.push(a);
       if (!a.includes('=') && i + 1 < argv.length) out.configArgv.push(argv[++i]);
@@ -178,11 +196,11 @@ export async function runLabTestsMain(argv: string[]): Promise<number> {
   try {
     args = parseLabTestArgs(argv);
   } catch (e) {
-    process.stderr.write(`isoplay lab test: ${(e as Error).message}\nusage: isoplay lab test [--require N | --require-all] [--server-flag value ...] [id...]\n`);
+    process.stderr.write(`isoplay lab test: ${(e as Error).message}\nusage: isoplay lab test [--require N | --require-all] [--jobs N] [--server-flag value ...] [id...]\n`);
     return LabTestExit.usage;
   }
   const config = loadConfig(args.configArgv, process.env);
-  const reports = await runLabTests(args.ids, config);
+  const reports = await runLabTests(args.ids, config, args.jobs);
   const summary = summarizeLabTests(reports, args.require);
   process.stdout.write(`${formatReports(reports)}\n${summary.text}\n`);
   return summary.exitCode;

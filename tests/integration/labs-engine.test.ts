@@ -51,7 +51,8 @@ describe('lab self-test', () => {
   // Every lab's self-test runs once per suite, in scripts/test.sh (`isoplay lab test --require N`);
   // here, the runner itself on two labs: both really run and pass, with the check timeout labs get.
   it('runs each check before and after its solve, and reports every step of the labs it was given', async () => {
-    const reports = await runLabTests(['first-namespace', 'uts-ipc'], { ...kit.config, checkTimeoutMs: 10_000 });
+    // Side by side (jobs 2), as the suite runs them: each lab in a sandbox of its own, reports in order.
+    const reports = await runLabTests(['first-namespace', 'uts-ipc'], { ...kit.config, checkTimeoutMs: 10_000 }, 2);
     expect(reports.map((r) => [r.lab, r.status])).toEqual([['first-namespace', 'passed'], ['uts-ipc', 'passed']]);
     for (const r of reports) expect(r.steps.map((s) => s.step)).toEqual(Array.from({ length: r.steps.length }, (_, i) => i + 1));
     expect(reports.every((r) => r.steps.length >= 3 && r.steps.every((s) => s.ok))).toBe(true);

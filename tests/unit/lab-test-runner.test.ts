@@ -57,12 +57,18 @@ describe('lab test verdict', () => {
 
 describe('lab test argv', () => {
   it('reads --require N, --require=N and --require-all beside server flags and lab ids', () => {
-    expect(parseLabTestArgs([])).toEqual({ ids: [], configArgv: [], require: 1 });
-    expect(parseLabTestArgs(['--require', '4', 'first-namespace'])).toEqual({ ids: ['first-namespace'], configArgv: [], require: 4 });
+    expect(parseLabTestArgs([])).toEqual({ ids: [], configArgv: [], require: 1, jobs: 1 });
+    expect(parseLabTestArgs(['--require', '4', 'first-namespace'])).toEqual({ ids: ['first-namespace'], configArgv: [], require: 4, jobs: 1 });
     expect(parseLabTestArgs(['--require=2'])).toMatchObject({ require: 2 });
-    expect(parseLabTestArgs(['--require-all', 'a', 'b'])).toEqual({ ids: ['a', 'b'], configArgv: [], require: 'all' });
+    expect(parseLabTestArgs(['--require-all', 'a', 'b'])).toEqual({ ids: ['a', 'b'], configArgv: [], require: 'all', jobs: 1 });
     // A server flag's value is not a lab id, in either form.
-    expect(parseLabTestArgs(['--labs-dir', '/tmp/labs', '--check-timeout-ms=500', 'x'])).toEqual({ ids: ['x'], configArgv: ['--labs-dir', '/tmp/labs', '--check-timeout-ms=500'], require: 1 });
+    expect(parseLabTestArgs(['--labs-dir', '/tmp/labs', '--check-timeout-ms=500', 'x'])).toEqual({ ids: ['x'], configArgv: ['--labs-dir', '/tmp/labs', '--check-timeout-ms=500'], require: 1, jobs: 1 });
+  });
+
+  it('reads --jobs N and --jobs=N, and refuses a count outside 1..16', () => {
+    expect(parseLabTestArgs(['--jobs', '2', 'a'])).toEqual({ ids: ['a'], configArgv: [], require: 1, jobs: 2 });
+    expect(parseLabTestArgs(['--jobs=3'])).toMatchObject({ jobs: 3 });
+    for (const bad of [['--jobs'], ['--jobs', '0'], ['--jobs=17'], ['--jobs', 'two']]) expect(() => parseLabTestArgs(bad), bad.join(' ')).toThrow(/--jobs needs a whole number from 1 to 16/);
   });
 
   it('refuses a --require that is not a whole number of labs', () => {
