@@ -23,3 +23,33 @@ done
 echo "shop: the catalog does not answer at any of: $(cat /srv/shop/catalog-endpoints | tr '\n' ' ')"
 CGI
 chmod +x /srv/shop/cgi-bin/order
+# Step 4: a memory-hungry endpoint of the catalog (it builds a 68 MiB export in memory before it
+# sends a byte), and the shop's endpoint that asks for it.
+mkdir -p /srv/catalog-v2/cgi-bin
+cat > /srv/catalog-v2/cgi-bin/export <<'CGI'
+#!/usr/bin/python3
+# The catalog's export: it builds the whole export in memory (68 MiB) before it sends a byte.
+export = b"tea,coffee,cocoa\n" * (4 << 20)
+print("Content-Type: text/plain\r\n\r\n", end="")
+print("catalog: exported %d MiB" % (len(export) >> 20))
+CGI
+cat > /srv/shop/cgi-bin/export <<'CGI'
+#!/bin/sh
+# The shop's export page: it asks the catalog for its export, and answers either way.
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+printf 'Content-Type: text/plain\r\n\r\n'
+ip=$(head -n 1 /srv/shop/catalog-endpoints)
+if out=$(curl -s -S -f -m 20 "http://$ip:8080/cgi-bin/export" 2>&1); then
+  echo "shop: $out (catalog at $ip)"
+else
+  echo "shop: sorry, the catalog at $ip failed the export ($out)"
+fi
+CGI
+# Step 5: each replica says which one it is (the address of its own eth0).
+cat > /srv/catalog-v2/cgi-bin/whoami <<'CGI'
+#!/bin/sh
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+printf 'Content-Type: text/plain\r\n\r\n'
+echo "catalog replica at $(ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)"
+CGI
+chmod +x /srv/catalog-v2/cgi-bin/export /srv/catalog-v2/cgi-bin/whoami /srv/shop/cgi-bin/export
