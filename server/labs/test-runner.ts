@@ -52,6 +52,9 @@ export async function runLabTests(ids: string[], config: Config, jobs = 1): Prom
   return reports;
 }
 
+const AFTER_SOLVE_TRIES = 5;
+const AFTER_SOLVE_RETRY_MS = 2000;
+
 /** One lab's self-test in a fresh sandbox: each step's check must fail (with a declared reason), its solve succeed, its check pass. */
 async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory>, config: Config): Promise<LabReport> {
   if (!lab.available) return { lab: lab.id, status: 'skipped', skipped: lab.reason ?? 'unavailable on this host', steps: [] };
@@ -82,7 +85,13 @@ async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory
         steps.push({ step: i + 1, title: step.title, ok: false, detail: `the solve script exited ${solve.exitCode ?? solve.signal}${solve.timedOut ? ' (timed out: does it leave a background process holding stdout? redirect it to /dev/null)' : ''}: ${solve.stderr.trim().slice(-300)}` });
         break;
       }
-      const after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
+      // A solve may leave a process starting in the background (a container, a server), as a learner's
+      // command does; like a learner clicking Check again, the check gets a few tries over a few seconds.
+      let after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
+      for (let tries = 1; after.status === 'failed' && tries < AFTER_SOLVE_TRIES; tries++) {
+        await new Promise((r) => setTimeout(r, AFTER_SOLVE_RETRY_MS));
+        after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
+      }
       if (after.status !== 'passed') {
         steps.push({ step: i + 1, title: step.title, ok: false, detail: `after its solve the check should pass, but it ${after.status}: ${after.message}` });
         break;
