@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import type { z } from 'zod';
 import { IsoplayError } from '../errors.js';
 import { LANG_TAG, LabSchema, PathsSchema, TranslationSchema, type LabManifest } from './schema.js';
 import { parseBlocks } from './markdown.js';
@@ -77,18 +78,7 @@ function loadTranslations(dir: string, steps: LoadedStep[], terminals: Set<strin
     const file = path.join(i18n, name);
     const lang = name.replace(/\.yaml$/, '');
     if (!name.endsWith('.yaml') || !LANG_TAG.test(lang)) throw invalid(file, `expected a file named like pt-BR.yaml, found "${name}"`);
-    let raw: unknown;
-    try {
-      raw = YAML.parse(fs.readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw invalid(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const parsed = TranslationSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw invalid(file, `${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)'}: ${issue.message}`);
-    }
-    const t = parsed.data;
+    const t = readYaml(file, TranslationSchema);
     if (t.steps.length > steps.length) throw invalid(file, `steps: expected at most ${steps.length} (the lab's steps), found ${t.steps.length}`);
     out.set(lang, {
       title: t.title,
@@ -141,27 +131,39 @@ export interface LabCatalog {
 function loadPaths(labsDir: string, labs: Map<string, Lab>): LabPath[] {
   const file = path.join(labsDir, 'paths.yaml');
   if (!fs.existsSync(file)) return [];
+  const paths = readYaml(file, PathsSchema);
+  paths.forEach((p, i) =>
+    p.labs.forEach((id, j) => {
+      if (!labs.has(id)) throw invalid(file, `[${i}].labs[${j}]: expected a lab of this catalogue, found "${id}"`);
+    }),
+  );
+  return paths;
+}
+
+function invalid(file: string, detail: string): IsoplayError {
+  return new IsoplayError('ISOPLAY_ERR_LAB_INVALID', { file, detail });
+}
+
+/**
+ * A YAML file checked against its schema: an error names the file and the field (and, with
+ * `found`, what the field held; a bad record key is reported as the key, with the key's rule).
+ */
+function readYaml<S extends z.ZodType>(file: string, schema: S, opts: { found?: boolean } = {}): z.infer<S> {
   let raw: unknown;
   try {
     raw = YAML.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw invalid(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
-  const parsed = PathsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(file, `${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)'}: ${issue.message}`);
-  }
-  parsed.data.forEach((p, i) =>
-    p.labs.forEach((id, j) => {
-      if (!labs.has(id)) throw invalid(file, `[${i}].labs[${j}]: expected a lab of this catalogue, found "${id}"`);
-    }),
-  );
-  return parsed.data;
-}
-
-function invalid(file: string, detail: string): IsoplayError {
-  return new IsoplayError('ISOPLAY_ERR_LAB_INVALID', { file, detail });
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+  if (!opts.found) throw invalid(file, `${field}: ${issue.message}`);
+  const badKey = issue.code === 'invalid_key';
+  const message = badKey ? ((issue as { issues?: { message: string }[] }).issues?.[0]?.message ?? issue.message) : issue.message;
+  const found = badKey ? issue.path.at(-1) : issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k as string] : undefined), raw);
+  throw invalid(file, `${field}: ${message}, found ${found === undefined ? 'nothing' : JSON.stringify(found)}`);
 }
 
 function readRequired(dir: string, rel: string, field: string, labFile: string): string {
@@ -173,23 +175,7 @@ function readRequired(dir: string, rel: string, field: string, labFile: string):
 export function loadLab(dir: string, facts: HostCapabilities): Lab {
   const labFile = path.join(dir, 'lab.yaml');
   if (!fs.existsSync(labFile)) throw invalid(labFile, 'missing lab.yaml');
-  let raw: unknown;
-  try {
-    raw = YAML.parse(fs.readFileSync(labFile, 'utf8'));
-  } catch (e) {
-    throw invalid(labFile, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const parsed = LabSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
-    // A bad key of a record (a failure's reason id) is reported as the key, with the key's rule.
-    const badKey = issue.code === 'invalid_key';
-    const message = badKey ? ((issue as { issues?: { message: string }[] }).issues?.[0]?.message ?? issue.message) : issue.message;
-    const found = badKey ? issue.path.at(-1) : issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k as string] : undefined), raw);
-    throw invalid(labFile, `${field}: ${message}, found ${found === undefined ? 'nothing' : JSON.stringify(found)}`);
-  }
-  const m = parsed.data;
+  const m = readYaml(labFile, LabSchema, { found: true });
   if (m.id !== path.basename(dir)) throw invalid(labFile, `id: expected "${path.basename(dir)}" (the folder's name), found "${m.id}"`);
   const terminals = new Set(m.terminals.map((t) => t.name));
   const steps = m.steps.map((s, i) => {
