@@ -25,6 +25,9 @@ if [ -z "$kernel" ] && [ ! -s "$OUT/vm/vmlinuz" ]; then
   kernel=$(ls -1 "$tmp"/x/boot/vmlinuz-* | head -1)
   cp "$kernel" "$OUT/vm/vmlinuz.tmp" && mv "$OUT/vm/vmlinuz.tmp" "$OUT/vm/vmlinuz"
   basename "$kernel" | sed 's/^vmlinuz-//' > "$OUT/vm/kernel-release"
+  # Its modules too (the guest's disk driver), kept beside the image with their dependency list.
+  rm -rf "build/vm-modroot" && mkdir -p "build/vm-modroot/lib" && mv "$tmp/x/lib/modules" "build/vm-modroot/lib/"
+  depmod -b "build/vm-modroot" "$(cat "$OUT/vm/kernel-release")" 2>/dev/null || true
   rm -rf "$tmp"
 elif [ -n "$kernel" ] && { [ ! -s "$OUT/vm/vmlinuz" ] || ! cmp -s "$kernel" "$OUT/vm/vmlinuz"; }; then
   cp "$kernel" "$OUT/vm/vmlinuz.tmp" && mv "$OUT/vm/vmlinuz.tmp" "$OUT/vm/vmlinuz"
@@ -32,10 +35,29 @@ elif [ -n "$kernel" ] && { [ ! -s "$OUT/vm/vmlinuz" ] || ! cmp -s "$kernel" "$OU
 fi
 chmod 0644 "$OUT/vm/vmlinuz"
 
-if [ ! -s "$OUT/vm/initramfs.cpio.gz" ] || [ "$SRC/guest-init.sh" -nt "$OUT/vm/initramfs.cpio.gz" ]; then
+if [ ! -s "$OUT/vm/initramfs.cpio.gz" ] || [ "$SRC/guest-init.sh" -nt "$OUT/vm/initramfs.cpio.gz" ] || [ "$0" -nt "$OUT/vm/initramfs.cpio.gz" ]; then
   T=$(mktemp -d)
-  mkdir -p "$T/bin" "$T/sbin" "$T/proc" "$T/sys" "$T/dev" "$T/etc" "$T/root" "$T/tmp"
+  mkdir -p "$T/bin" "$T/sbin" "$T/proc" "$T/sys" "$T/dev" "$T/etc" "$T/root" "$T/tmp" "$T/lib/modules"
   cp "$BUSYBOX" "$T/bin/busybox"
+  # The drivers of the guest's disk (virtio), which carries the playground's busybox image into the VM
+  # (the portability step: the same image on two kernels). Debian builds them as modules; busybox's
+  # insmod loads them in this order at boot. A kernel with them built in needs none.
+  kver=$(cat "$OUT/vm/kernel-release"); modroot=/
+  [ -d "/lib/modules/$kver" ] || modroot=build/vm-modroot
+  : > "$T/lib/modules/order"
+  for m in virtio_pci virtio_blk; do
+    modprobe -d "$modroot" -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}' | while read -r f; do
+      n=$(basename "$f"); n=${n%%.ko*}
+      grep -qx "$n" "$T/lib/modules/order" && continue
+      case "$f" in # busybox insmod cannot read compressed modules
+        *.ko.xz) xz -dc "$f" > "$T/lib/modules/$n.ko" ;;
+        *.ko.zst) zstd -dcq "$f" > "$T/lib/modules/$n.ko" ;;
+        *.ko.gz) gzip -dc "$f" > "$T/lib/modules/$n.ko" ;;
+        *) cp "$f" "$T/lib/modules/$n.ko" ;;
+      esac
+      echo "$n" >> "$T/lib/modules/order"
+    done
+  done
   for m in $("$T/bin/busybox" --list); do [ "$m" = busybox ] || ln -sf busybox "$T/bin/$m"; done
   cp "$SRC/guest-init.sh" "$T/init" && chmod 0755 "$T/init"
   printf 'root:x:0:0:root:/root:/bin/sh\n' > "$T/etc/passwd"

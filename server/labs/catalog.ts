@@ -70,7 +70,7 @@ export interface LoadedTranslation {
 }
 
 /** Reads and checks labs/<id>/i18n/*.yaml against the lab it translates (errors name the file and field). */
-function loadTranslations(dir: string, steps: LoadedStep[], terminals: Set<string>): Map<string, LoadedTranslation> {
+function loadTranslations(dir: string, steps: LoadedStep[], terminals: Set<string>, mode: 'v1' | 'v2'): Map<string, LoadedTranslation> {
   const out = new Map<string, LoadedTranslation>();
   const i18n = path.join(dir, 'i18n');
   if (!fs.existsSync(i18n)) return out;
@@ -87,13 +87,17 @@ function loadTranslations(dir: string, steps: LoadedStep[], terminals: Set<strin
         const en = steps[i];
         const field = `steps[${i}]`;
         for (const id of Object.keys(ts.failures ?? {})) if (!(id in en.failures)) throw invalid(file, `${field}.failures.${id}: expected one of the lab's reason ids (${Object.keys(en.failures).join(', ') || 'none'})`);
+        // A step whose text differs by cgroup version is translated per version too ({ v1, v2 });
+        // both files are validated, the host's version is served.
         let markdown: string | undefined;
-        if (ts.text) {
-          markdown = readRequired(dir, ts.text, `${field}.text`, file);
-          const { blocks, errors } = parseBlocks(markdown);
-          if (errors.length) throw invalid(path.join(dir, ts.text), errors[0]);
+        const files: [string, string][] = !ts.text ? [] : typeof ts.text === 'string' ? [[ts.text, 'text']] : [[ts.text.v1, 'text.v1'], [ts.text.v2, 'text.v2']];
+        for (const [rel, name] of files) {
+          const text = readRequired(dir, rel, `${field}.${name}`, file);
+          const { blocks, errors } = parseBlocks(text);
+          if (errors.length) throw invalid(path.join(dir, rel), errors[0]);
           const bad = blocks.find((b) => b.kind === 'exec' && b.terminal && !terminals.has(b.terminal));
-          if (bad) throw invalid(path.join(dir, ts.text), `line ${bad.line}: exec block names terminal "${bad.terminal}"`);
+          if (bad) throw invalid(path.join(dir, rel), `line ${bad.line}: exec block names terminal "${bad.terminal}"`);
+          if (name === 'text' || name === `text.${mode}`) markdown = text;
         }
         const sameLength = (a: unknown[] | undefined, b: unknown[] | undefined) => (a && b && a.length === b.length ? a : undefined);
         return {
@@ -178,6 +182,9 @@ export function loadLab(dir: string, facts: HostCapabilities): Lab {
   const m = readYaml(labFile, LabSchema, { found: true });
   if (m.id !== path.basename(dir)) throw invalid(labFile, `id: expected "${path.basename(dir)}" (the folder's name), found "${m.id}"`);
   const terminals = new Set(m.terminals.map((t) => t.name));
+  // Shell functions the lab's checks share (checks/lib.sh), put before each of its check scripts.
+  const libFile = path.join(dir, 'checks', 'lib.sh');
+  const checkLib = fs.existsSync(libFile) ? `${fs.readFileSync(libFile, 'utf8').trimEnd()}\n# end of checks/lib.sh\n` : '';
   const steps = m.steps.map((s, i) => {
     const field = `steps[${i}]`;
     if (s.terminal && !terminals.has(s.terminal)) throw invalid(labFile, `${field}.terminal: expected one of ${[...terminals].join(', ')}, found "${s.terminal}"`);
@@ -206,7 +213,7 @@ export function loadLab(dir: string, facts: HostCapabilities): Lab {
     return {
       title: s.title,
       markdown: pick(s.text, 'text'),
-      checkScript: pick(s.check, 'check'),
+      checkScript: checkLib + pick(s.check, 'check'),
       solveScript: pick(s.solve, 'solve'),
       failures: s.failures,
       checkKind: s.checkKind,
@@ -229,7 +236,7 @@ export function loadLab(dir: string, facts: HostCapabilities): Lab {
     reason = 'needs sandbox mode (the server runs in host mode)';
   }
   return { id: m.id, dir, manifest: m, steps, setupScript: opt('setup.sh'), cleanupScript: opt('cleanup.sh'), available: !reason, reason, cgroupMode: facts.cgroupMode,
-    translations: loadTranslations(dir, steps, terminals) };
+    translations: loadTranslations(dir, steps, terminals, facts.cgroupMode ?? 'v2') };
 }
 
 const LEVELS = ['beginner', 'intermediate', 'advanced'];

@@ -84,7 +84,7 @@ export const TranslationSchema = z.strictObject({
     .array(
       z.strictObject({
         title: z.string().min(3).max(80).optional(),
-        text: relFile('steps').optional(),
+        text: perMode('steps').optional(),
         hints: z.array(z.string().min(3)).max(5).optional(),
         predict: z.strictObject({ question: z.string().min(5).optional(), options: z.array(z.string().min(1)).max(6).optional(), explain: z.string().min(5).optional() }).optional(),
         failures: z.record(z.string(), z.string().min(3).max(300)).optional(),

@@ -145,13 +145,14 @@ describe('containers-vs-vms', () => {
     await expectFails(sb, lab, 1, 'no-vm');
     await expectFails(sb, lab, 2, 'no-vm');
     // A process that is only called qemu-system-x86_64.
-    await inside(sb, 'cp /bin/sleep /tmp/qemu-system-x86_64 && { /tmp/qemu-system-x86_64 1000 & } >/dev/null 2>&1; pgrep -x qemu-system-x86 >/dev/null');
+    await inside(sb, 'cp /bin/sleep /tmp/qemu-system-x86_64 && { /tmp/qemu-system-x86_64 1000 & } >/dev/null 2>&1; sleep 0.3; pgrep -x qemu-system-x86 >/dev/null');
     await expectFails(sb, lab, 1, 'fake-qemu');
     await expectFails(sb, lab, 2, 'no-vm');
-    await expectPasses(sb, lab, 4); // and no VM is running, whatever the name says
+    await expectFails(sb, lab, 4, 'no-vm');
+    await expectPasses(sb, lab, 5); // and no VM is running, whatever the name says
   });
 
-  it.skipIf(!!vmMissing)(`with a real VM, a second report written by hand does not pass step 2${vmMissing ? ` (skipped: ${vmMissing})` : ''}`, async () => {
+  it.skipIf(!!vmMissing)(`with a real VM, reports written by hand pass neither step 2 nor step 4 (the same image on two kernels)${vmMissing ? ` (skipped: ${vmMissing})` : ''}`, async () => {
     const lab = labOf('containers-vs-vms');
     const sb = await fresh();
     await expectFails(sb, lab, 1, 'no-vm');
@@ -165,8 +166,27 @@ describe('containers-vs-vms', () => {
     await inside(sb, 'rm /run/isoplay-vm/vm-999.json /root/vm-boot-id');
     await solve(sb, lab, 2);
     expect(await expectPasses(sb, lab, 2)).toMatch(/^Two kernels/);
-    await expectFails(sb, lab, 4, 'vm-running');
-    await solve(sb, lab, 4);
-    await expectPasses(sb, lab, 4);
-  }, 240_000);
+    // Step 4, the same image on two kernels. A report of the VM's image written by hand, and a
+    // container running from a root of its own: the VM never read its disk.
+    const sum = (await inside(sb, 'sha256sum /images/busybox/bin/busybox')).slice(0, 64);
+    await inside(sb, `echo '{"images":[{"root":"/img","sha256":"${sum}"}],"vdaReadSectors":9999}' > /run/isoplay-vm/vm-999.images`);
+    await inside(sb, 'mkdir -p /tmp/fake/bin && cp /bin/busybox /tmp/fake/bin/ && { setsid chroot /tmp/fake /bin/busybox sleep 1000 & } </dev/null >/dev/null 2>&1');
+    await expectFails(sb, lab, 4, 'vm-disk-not-read');
+    // The VM unpacks its disk, but nothing runs from it there yet.
+    await inside(sb, 'pkill -x busybox; echo "mkdir -p /img && tar -xf /dev/vda -C /img" > /tmp/isoplay-vm.in');
+    await inside(sb, 'for i in $(seq 1 300); do grep -qE "vdaReadSectors.:([2-9][0-9]{3}|[1-9][0-9]{4,})" $(ls /run/isoplay-vm/vm-*.images | grep -v 999) && exit 0; sleep 0.2; done; cat /run/isoplay-vm/vm-*.images; exit 1', 70_000);
+    await expectFails(sb, lab, 4, 'no-image-in-vm');
+    // The image runs in the VM; the container runs nothing from it.
+    await inside(sb, 'echo "chroot /img /bin/sleep 1000 &" > /tmp/isoplay-vm.in');
+    await inside(sb, 'for i in $(seq 1 300); do grep -q sha256 $(ls /run/isoplay-vm/vm-*.images | grep -v 999) && exit 0; sleep 0.2; done; exit 1', 70_000);
+    await expectFails(sb, lab, 4, 'no-image-in-container');
+    // A program from another root (the Debian image): not the program the VM runs.
+    await inside(sb, '{ setsid chroot /images/debian /bin/sleep 1000 & } </dev/null >/dev/null 2>&1; sleep 0.3');
+    await expectFails(sb, lab, 4, 'different-programs');
+    await inside(sb, 'mkdir -p /tmp/img && tar -xf /images/busybox.tar -C /tmp/img && { setsid chroot /tmp/img /bin/sleep 1000 & } </dev/null >/dev/null 2>&1; sleep 0.3');
+    expect(await expectPasses(sb, lab, 4)).toMatch(/^The same image, unchanged, runs on two kernels: .*6\.1[0-9.]*-.*amd64/);
+    await expectFails(sb, lab, 5, 'vm-running');
+    await solve(sb, lab, 5);
+    await expectPasses(sb, lab, 5);
+  }, 300_000);
 });

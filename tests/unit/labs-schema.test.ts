@@ -113,6 +113,25 @@ describe('lab schema', () => {
     expect(lab.translations.get('pt-BR')!.steps[0].failures).toEqual({ 'not-yet': 'Ainda não.' });
   });
 
+  it('translates a per-version text per version: the host\'s is served, both are validated', () => {
+    const v1 = publicLab(loadLab(path.join(fixtures, 'per-mode'), { cgroupMode: 'v1' }), 'pt-BR');
+    const v2 = publicLab(loadLab(path.join(fixtures, 'per-mode'), { cgroupMode: 'v2' }), 'pt-BR');
+    expect([v1.steps[1].markdown.trim(), v2.steps[1].markdown.trim()]).toEqual(['Neste host, cgroup v1.', 'Neste host, cgroup v2.']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'per-mode-'));
+    fs.cpSync(path.join(fixtures, 'per-mode'), path.join(dir, 'per-mode'), { recursive: true });
+    fs.rmSync(path.join(dir, 'per-mode/steps/02-v2.pt-BR.md'));
+    expect(() => loadLab(path.join(dir, 'per-mode'), { cgroupMode: 'v1' })).toThrow(/i18n\/pt-BR\.yaml: steps\[1\]\.text\.v2: expected an existing file/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts a lab\'s checks/lib.sh before each of its checks', () => {
+    const lab = loadLab(path.join(PROJECT_ROOT, 'labs/containers-vs-vms'), { cgroupMode: 'v1' });
+    const lib = fs.readFileSync(path.join(PROJECT_ROOT, 'labs/containers-vs-vms/checks/lib.sh'), 'utf8');
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, 'labs/containers-vs-vms/checks/01.sh'), 'utf8')).not.toContain('real_qemus() {');
+    for (const step of lab.steps) expect(step.checkScript.startsWith(lib.trimEnd())).toBe(true);
+    expect(loadLab(path.join(fixtures, 'per-mode'), { cgroupMode: 'v1' }).steps[1].checkScript.trim()).toBe('pass v1');
+  });
+
   it('a failed check is told in the learner\'s language by its reason id; other results and unknown languages stay as they are', () => {
     const lab = loadLab(path.join(fixtures, 'per-mode'), { cgroupMode: 'v1' });
     const svc = new LabService({ labs: new Map(), paths: [], get: () => undefined }, undefined as never, undefined as never, undefined as never);

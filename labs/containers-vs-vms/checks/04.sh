@@ -1,34 +1,44 @@
-# Kernel check: the VM is off when the host sees no process of the sandbox running its qemu binary.
-
-# sandbox_procs: one line "HOSTPID DEPTH INNERPID OWNPID" per process of the sandbox, read in one pass
-# over the HOST's /proc (DEPTH and INNERPID as ns_depth and inner_pid give them; OWNPID is its pid in
-# its own, innermost PID namespace). session_pids costs two processes per pid: a check stays quick.
-sandbox_procs() {
-  find "$ISOPLAY_CGROUP" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un | sed 's|.*|/proc/&/status|' |
-    xargs -r grep -H '^NSpid:' 2>/dev/null |
-    awk '{ n = split($0, w, /[ \t]+/); sub(/^\/proc\//, "", w[1]); sub(/\/.*/, "", w[1]); if (n > 2) print w[1], n - 2, w[3], w[n] }'
-}
-# real_qemus: host pids of the sandbox's processes ($procs) that run the HOST's own qemu-system
-# binary, compared by device and inode through /proc/PID/exe, read on the host's side: a program
-# merely called qemu-system... (a renamed copy of sleep, a bind mount over the name) is not one.
-real_qemus() {
-  local bins exes pid rest
-  bins=$(stat -L -c '%d:%i' /usr/bin/qemu-system-* 2>/dev/null)
-  exes=$(while read -r pid rest; do [ -n "$pid" ] && echo "/proc/$pid/exe"; done <<< "$procs")
-  [ -n "$bins" ] && [ -n "$exes" ] || return 0
-  printf '%s\n' "$exes" | xargs -r stat -L -c '%d:%i %n' 2>/dev/null |
-    awk -v bins="$bins" 'BEGIN { n = split(bins, b, "\n"); for (i = 1; i <= n; i++) ok[b[i]] = 1 } ok[$1] { split($2, f, "/"); print f[3] }'
-}
+# Kernel check: the same image runs on two kernels. In the container: a process of the sandbox whose
+# root is not the sandbox's own (a chroot into the unpacked image), seen from the host's /proc. In the
+# VM: the guest's report (third serial port, read through qemu's descriptor) of a program running from
+# an image's root, and of its disk (the image tarball) read. Both must run the same binary: the
+# sha256 of the container's program is read on the host through /proc/PID/exe (the kernel's own
+# reference to the running file, no path of the sandbox's tree is walked).
 
 procs=$(sandbox_procs)
-set -- $(real_qemus)
-if [ -n "$1" ]; then
-  fail vm-running "The VM still runs (qemu is PID $(inner_pid "$1")): type poweroff in the VM console."
-fi
+qs=$(real_qemus)
+[ -n "$qs" ] || fail no-vm "No VM runs now: start it again with isoplay-vm in the VM console, then unpack the image there."
+vm_rel=
+for q in $qs; do r=$(vm_report "$q") && { set -- $r; vm_rel=$1; break; }; done
+
+# The container's side: programs whose root differs from the sandbox's root.
+init_root=$(stat -L -c '%d:%i' "/proc/$ISOPLAY_INIT_PID/root" 2>/dev/null)
+declare -A ct_sums=()
 while read -r pid depth inner own; do
-  [ "${depth:-0}" -ge 2 ] || continue
-  comm=?
-  read -r comm 2>/dev/null < "/proc/$pid/comm"
-  pass "The VM is off: its kernel and every process in it are gone. Your container ($comm, PID $inner) lives on: it never had a kernel of its own to lose."
+  [ -n "$pid" ] || continue
+  root=$(stat -L -c '%d:%i' "/proc/$pid/root" 2>/dev/null) || continue
+  [ "$root" != "$init_root" ] || continue
+  sum=$(timeout 5 sha256sum "/proc/$pid/exe" 2>/dev/null | cut -c1-64)
+  [ -n "$sum" ] && ct_sums[$sum]=$inner
 done <<< "$procs"
-pass "The VM is off: its kernel and every process in it are gone. Your sandbox, a container, lives on."
+
+# The VM's side.
+vm_sums=
+sectors=0
+for q in $qs; do
+  out=$(vm_images "$q") || continue
+  while read -r s root sum; do
+    sectors=$s
+    [ "$sum" != - ] && vm_sums="$vm_sums $sum"
+  done <<< "$out"
+done
+# The image tarball is about 2 MB (4000 sectors of 512 bytes): unpacking it reads it all.
+[ "$sectors" -ge 2000 ] || fail vm-disk-not-read "The VM has not read the image from its disk yet: in the VM console, unpack it with tar -xf /dev/vda -C /img."
+[ -n "$vm_sums" ] || fail no-image-in-vm "Nothing runs from the image inside the VM: start a shell in it there (chroot /img /bin/sh) and leave it open."
+[ ${#ct_sums[@]} -gt 0 ] || fail no-image-in-container "Nothing runs from the unpacked image in your container: in the Container terminal, chroot /tmp/img /bin/sh and leave it open."
+for s in $vm_sums; do
+  if [ -n "${ct_sums[$s]:-}" ]; then
+    pass "The same image, unchanged, runs on two kernels: in your container on the host's kernel $(uname -r) (PID ${ct_sums[$s]}), and in the VM on its own kernel ${vm_rel:-?}. Its program has the same sha256 in both: ${s:0:16}…"
+  fi
+done
+fail different-programs "A program runs from an image root in both places, but not the same program: unpack the same image (/images/busybox.tar in the container, /dev/vda in the VM) and run its /bin/sh in both."
