@@ -2,15 +2,7 @@
 # the sandbox (the sandbox's own included) and looks at the optional fields "shared:N" (the mount is in
 # peer group N) and "master:N". Passes when one peer group N holds the same mount point X in two
 # namespaces and a mount below X exists in both (it propagated).
-declare -A seen
-table=""
-for p in "$ISOPLAY_INIT_PID" $(session_pids); do
-  m=$(readlink "/proc/$p/ns/mnt" 2>/dev/null) || continue
-  [ -n "${seen[$m]+x}" ] && continue
-  seen[$m]=1
-  # ns  mountpoint  shared-group  master-group  (- when none)
-  table+=$(awk -v ns="${m//[^0-9]/}" '{ sh = "-"; ma = "-"; for (i = 7; $i != "-"; i++) { if ($i ~ /^shared:/) sh = substr($i, 8); if ($i ~ /^master:/) ma = substr($i, 8) } print ns, $5, sh, ma }' "/proc/$p/mountinfo" 2>/dev/null)$'\n'
-done
+table=$(mnt_table)
 verdict=$(awk '
   NF == 4 { have[$1 " " $2] = 1; mps[$1] = mps[$1] " " $2; if ($3 != "-") { anyshared = 1; g = $3; if (!((g, $1) in gns)) { gns[g, $1] = $2; gcount[g]++; gnsl[g] = gnsl[g] " " $1 } } }
   END {

@@ -2,14 +2,7 @@
 # mount point X is shared:N in one namespace and master:N (a slave of that group) in another, a mount
 # below X in the slave is tagged master:K where K is the same mount's group in the master (it arrived
 # after make-slave), and another mount below X exists in the slave but not in the master.
-declare -A seen
-table=""
-for p in "$ISOPLAY_INIT_PID" $(session_pids); do
-  m=$(readlink "/proc/$p/ns/mnt" 2>/dev/null) || continue
-  [ -n "${seen[$m]+x}" ] && continue
-  seen[$m]=1
-  table+=$(awk -v ns="${m//[^0-9]/}" '{ sh = "-"; ma = "-"; for (i = 7; $i != "-"; i++) { if ($i ~ /^shared:/) sh = substr($i, 8); if ($i ~ /^master:/) ma = substr($i, 8) } print ns, $5, sh, ma }' "/proc/$p/mountinfo" 2>/dev/null)$'\n'
-done
+table=$(mnt_table)
 verdict=$(awk '
   NF == 4 { have[$1 " " $2] = 1; sh[$1 " " $2] = $3; ma[$1 " " $2] = $4; mps[$1] = mps[$1] " " $2; nsl[$1] = 1 }
   END {

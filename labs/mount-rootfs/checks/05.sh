@@ -3,11 +3,9 @@
 # (after the "-") say "rw", and the same filesystem (major:minor) is mounted read-write elsewhere in the
 # same namespace: same files, one door locked. The sandbox's own read-only binds (/usr, /images...) are
 # of a filesystem that is read-only everywhere in the sandbox, so they do not count.
-declare -A seen
-for p in "$ISOPLAY_INIT_PID" $(session_pids); do
-  m=$(readlink "/proc/$p/ns/mnt" 2>/dev/null) || continue
-  [ -n "${seen[$m]+x}" ] && continue
-  seen[$m]=1
+mnt_namespaces
+for p in "${MNT_PIDS[@]}"; do
+  m=${MNTNS[$p]}
   hit=$(awk '{ for (i = 7; $i != "-"; i++); split($6, o, ","); split($(i+3), so, ",")
                if (o[1] == "rw") { if (!($3 in rw)) rw[$3] = $5 }
                else if (o[1] == "ro" && so[1] == "rw") { ro[$3] = $5; src[$3] = $4 } }

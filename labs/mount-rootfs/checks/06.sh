@@ -1,11 +1,8 @@
 # Kernel check. Reads /proc/PID/mountinfo (kernel-written) of the sandbox's processes and finds an
 # overlay whose lowerdir option lists two layers or more, the bottom one /images/busybox.
-declare -A seen
 other=""
-for p in "$ISOPLAY_INIT_PID" $(session_pids); do
-  m=$(readlink "/proc/$p/ns/mnt" 2>/dev/null) || continue
-  [ -n "${seen[$m]+x}" ] && continue
-  seen[$m]=1
+mnt_namespaces
+for p in "${MNT_PIDS[@]}"; do
   while read -r mp lower; do
     [ -z "$lower" ] && continue
     IFS=: read -ra layers <<< "$lower"

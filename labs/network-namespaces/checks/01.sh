@@ -1,35 +1,7 @@
 # Kernel check (host side, in the sandbox's network namespace). It reads the sandbox's veth with the
-# host's ip, looks into netns c1 through in_netns (below), and pings across both ways itself.
-# in_netns NAME CMD...: runs the HOST's CMD in the learner's network namespace /run/netns/NAME.
-# /run/netns lives in the sandbox's mount namespace, which the check has not joined, and a path
-# under /proc/PID/root is the learner's to bend (a symlink there would resolve against the host's
-# root). So a small python3 helper joins the sandbox's mount namespace first (its root is then
-# the sandbox's: no path can lead out), opens the name with O_PATH, goes back to the host's mount
-# namespace, makes sure the file is on nsfs (the kernel's namespace files), joins it as a network
-# namespace (setns refuses any other kind) and only then runs the host's binary. Exit 97: no such
-# namespace.
-in_netns() {
-  python3 -c '
-import ctypes, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-init, name, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-if "/" in name or name in ("", ".", ".."): sys.exit(97)
-host = os.open("/proc/self/ns/mnt", os.O_RDONLY)
-box = os.open("/proc/%s/ns/mnt" % init, os.O_RDONLY)
-if libc.setns(box, 0x00020000) != 0: sys.exit(96)
-try: p = os.open("/run/netns/" + name, os.O_PATH | os.O_NOFOLLOW)
-except OSError: p = -1
-if libc.setns(host, 0x00020000) != 0: os._exit(96)
-os.chdir("/")
-if p < 0 or os.fstat(p).st_dev != os.stat("/proc/self/ns/net").st_dev: sys.exit(97)
-fd = os.open("/proc/self/fd/%d" % p, os.O_RDONLY)
-if libc.setns(fd, 0x40000000) != 0: sys.exit(97)
-os.execvp(argv[0], argv)
-' "$ISOPLAY_INIT_PID" "$@"
-}
-in_netns c1 true; rc=$?
-[ $rc -eq 97 ] && fail no-c1 "There is no network namespace called c1 yet: run ip netns add c1."
-[ $rc -ne 0 ] && { echo "in_netns failed ($rc)" >&2; exit 2; }
+# host's ip, looks into netns c1 through in_netns (checks/lib.sh), and pings across both ways
+# itself.
+need_netns c1 no-c1 "There is no network namespace called c1 yet: run ip netns add c1."
 
 # The sandbox's end: a veth holding 10.0.0.1/24 whose peer lives in another namespace.
 mine=$(ip -j -d addr show | jq -r '.[] | select(.linkinfo.info_kind == "veth" and .link_netnsid != null)

@@ -1,33 +1,6 @@
 # Kernel check (host side, in the sandbox's network namespace): br0 and its ports are read with the
-# host's ip; each of c1, c2, c3 is looked into with in_netns (below), and the check pings between
-# them itself.
-# in_netns NAME CMD...: runs the HOST's CMD in the learner's network namespace /run/netns/NAME.
-# /run/netns lives in the sandbox's mount namespace, which the check has not joined, and a path
-# under /proc/PID/root is the learner's to bend (a symlink there would resolve against the host's
-# root). So a small python3 helper joins the sandbox's mount namespace first (its root is then
-# the sandbox's: no path can lead out), opens the name with O_PATH, goes back to the host's mount
-# namespace, makes sure the file is on nsfs (the kernel's namespace files), joins it as a network
-# namespace (setns refuses any other kind) and only then runs the host's binary. Exit 97: no such
-# namespace.
-in_netns() {
-  python3 -c '
-import ctypes, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-init, name, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-if "/" in name or name in ("", ".", ".."): sys.exit(97)
-host = os.open("/proc/self/ns/mnt", os.O_RDONLY)
-box = os.open("/proc/%s/ns/mnt" % init, os.O_RDONLY)
-if libc.setns(box, 0x00020000) != 0: sys.exit(96)
-try: p = os.open("/run/netns/" + name, os.O_PATH | os.O_NOFOLLOW)
-except OSError: p = -1
-if libc.setns(host, 0x00020000) != 0: os._exit(96)
-os.chdir("/")
-if p < 0 or os.fstat(p).st_dev != os.stat("/proc/self/ns/net").st_dev: sys.exit(97)
-fd = os.open("/proc/self/fd/%d" % p, os.O_RDONLY)
-if libc.setns(fd, 0x40000000) != 0: sys.exit(97)
-os.execvp(argv[0], argv)
-' "$ISOPLAY_INIT_PID" "$@"
-}
+# host's ip; each of c1, c2, c3 is looked into with in_netns (checks/lib.sh), and the check pings
+# between them itself.
 br=$(ip -j -d link show dev br0 2>/dev/null | jq -r '.[0] | select(.linkinfo.info_kind == "bridge") | .operstate')
 [ -z "$br" ] && fail no-bridge "There is no bridge called br0 yet: run ip link add br0 type bridge, then ip link set br0 up."
 [ "$br" = "DOWN" ] && fail link-down "br0 is down: run ip link set br0 up."
@@ -35,9 +8,7 @@ ports=$(ip -j -d link show master br0 | jq -c '[.[] | {ifname, ifindex, link_ind
 
 declare -A want=([c1]=10.0.0.2 [c2]=10.0.0.3 [c3]=10.0.0.4)
 for c in c1 c2 c3; do
-  in_netns "$c" true; rc=$?
-  [ $rc -eq 97 ] && fail missing-namespace "There is no network namespace called $c yet: run ip netns add $c."
-  [ $rc -ne 0 ] && { echo "in_netns failed ($rc)" >&2; exit 2; }
+  need_netns "$c" missing-namespace "There is no network namespace called $c yet: run ip netns add $c."
   a=${want[$c]}
   theirs=$(in_netns "$c" ip -j -d addr show | jq -r --arg a "$a" '.[] | select(.linkinfo.info_kind == "veth")
     | select(any(.addr_info[]?; .family == "inet" and .local == $a and .prefixlen == 24))

@@ -1,38 +1,9 @@
 # Kernel check (host side, in the sandbox's network namespace): a listener on port 80 in c2 (the
-# host's ss, run in c2 by in_netns below), the DNAT rule (the host's iptables), c2's way back, and
-# then a request of its own from the world namespace to 192.0.2.2:8080, which must make the DNAT
-# rule's packet counter grow: the answer came through the sandbox's rule, not from a server the
-# learner put into the world.
-# in_netns NAME CMD...: runs the HOST's CMD in the learner's network namespace /run/netns/NAME.
-# /run/netns lives in the sandbox's mount namespace, which the check has not joined, and a path
-# under /proc/PID/root is the learner's to bend (a symlink there would resolve against the host's
-# root). So a small python3 helper joins the sandbox's mount namespace first (its root is then
-# the sandbox's: no path can lead out), opens the name with O_PATH, goes back to the host's mount
-# namespace, makes sure the file is on nsfs (the kernel's namespace files), joins it as a network
-# namespace (setns refuses any other kind) and only then runs the host's binary. Exit 97: no such
-# namespace.
-in_netns() {
-  python3 -c '
-import ctypes, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-init, name, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-if "/" in name or name in ("", ".", ".."): sys.exit(97)
-host = os.open("/proc/self/ns/mnt", os.O_RDONLY)
-box = os.open("/proc/%s/ns/mnt" % init, os.O_RDONLY)
-if libc.setns(box, 0x00020000) != 0: sys.exit(96)
-try: p = os.open("/run/netns/" + name, os.O_PATH | os.O_NOFOLLOW)
-except OSError: p = -1
-if libc.setns(host, 0x00020000) != 0: os._exit(96)
-os.chdir("/")
-if p < 0 or os.fstat(p).st_dev != os.stat("/proc/self/ns/net").st_dev: sys.exit(97)
-fd = os.open("/proc/self/fd/%d" % p, os.O_RDONLY)
-if libc.setns(fd, 0x40000000) != 0: sys.exit(97)
-os.execvp(argv[0], argv)
-' "$ISOPLAY_INIT_PID" "$@"
-}
-in_netns c2 true; rc=$?
-[ $rc -eq 97 ] && fail no-c2 "There is no network namespace called c2 any more: go back to the bridge step."
-[ $rc -ne 0 ] && { echo "in_netns failed ($rc)" >&2; exit 2; }
+# host's ss, run in c2 by in_netns of checks/lib.sh), the DNAT rule (the host's iptables), c2's way
+# back, and then a request of its own from the world namespace to 192.0.2.2:8080, which must make
+# the DNAT rule's packet counter grow: the answer came through the sandbox's rule, not from a
+# server the learner put into the world.
+need_netns c2 no-c2 "There is no network namespace called c2 any more: go back to the bridge step."
 in_netns c2 ss -Hltn 'sport = :80' 2>/dev/null | grep -q . \
   || fail no-server "Nothing listens on TCP port 80 in c2: start a web server there, ip netns exec c2 busybox httpd -p 80 -h /srv/c2."
 gw=$(in_netns c2 ip -j route show default | jq -r '.[0].gateway // empty')

@@ -1,7 +1,5 @@
 # Kernel check: reads the host's /proc/PID/status of the sandbox's processes. The host's kernel
 # writes the real (host) uid there, so a fake uid_map or a program printing numbers changes nothing.
-sandbox_user=$(readlink "/proc/$ISOPLAY_INIT_PID/ns/user")
-base=$(awk '$1 == 0 {print $2}' "/proc/$ISOPLAY_INIT_PID/uid_map")
 for p in $(session_pids); do
   [ "$(readlink "/proc/$p/ns/user" 2>/dev/null)" = "$sandbox_user" ] || continue
   uid=$(awk '/^Uid:/ {print $2}' "/proc/$p/status" 2>/dev/null) || continue

@@ -1,16 +1,10 @@
 # Kernel check: reads the host's /proc/PID/uid_map and gid_map of processes in a user namespace
 # other than the sandbox's. The host's kernel prints them in host uids, whatever the sandbox mounts
 # over its own /proc; we convert them back to the sandbox's uids for the message.
-sandbox_user=$(readlink "/proc/$ISOPLAY_INIT_PID/ns/user")
-base=$(awk '$1 == 0 {print $2}' "/proc/$ISOPLAY_INIT_PID/uid_map")
-show() { awk -v b="$base" '{ printf "%s%s %s %s", sep, $1, $2 - b, $3; sep = ", " }' "$1"; }
-declare -A seen
 nomap=""; nogid=""
-for p in $(session_pids); do
-  ns=$(readlink "/proc/$p/ns/user" 2>/dev/null) || continue
-  [ "$ns" = "$sandbox_user" ] && continue
-  [ -n "${seen[$ns]+set}" ] && continue
-  seen[$ns]=1
+nested_userns
+for p in "${NESTED[@]}"; do
+  ns=${USERNS[$p]}
   u=$(grep -c . "/proc/$p/uid_map" 2>/dev/null); g=$(grep -c . "/proc/$p/gid_map" 2>/dev/null)
   if [ "${u:-0}" -ge 1 ] && [ "${g:-0}" -ge 1 ]; then
     pass "User namespace $ns (process $(inner_pid "$p")): uid_map '$(show "/proc/$p/uid_map")' and gid_map '$(show "/proc/$p/gid_map")' in sandbox ids; the host's kernel reads '$(awk '{printf "%s%s %s %s", s, $1, $2, $3; s=", "}' "/proc/$p/uid_map")'."

@@ -1,7 +1,6 @@
 # Kernel check, all from the host's /proc: a process in a nested user namespace with CAP_SYS_ADMIN
 # in its CapEff, whose UTS namespace is OWNED by that user namespace (the kernel's NS_GET_USERNS
 # ioctl on /proc/PID/ns/uts, opened by the host), and whose hostname (host nsenter -u) is its own.
-sandbox_user=$(readlink "/proc/$ISOPLAY_INIT_PID/ns/user")
 sandbox_name=$(hostname)
 # The user namespace that owns process $1's UTS namespace, as user:[inode].
 uts_owner() {

@@ -1,16 +1,10 @@
 # Kernel check: a nested user namespace whose uid_map AND gid_map, read from the host's /proc
 # (kernel-written), hold at least two ranges: the layout newuidmap/newgidmap write for rootless
 # containers (root -> you, then a subordinate range).
-sandbox_user=$(readlink "/proc/$ISOPLAY_INIT_PID/ns/user")
-base=$(awk '$1 == 0 {print $2}' "/proc/$ISOPLAY_INIT_PID/uid_map")
-show() { awk -v b="$base" '{ printf "%s%s %s %s", sep, $1, $2 - b, $3; sep = ", " }' "$1"; }
-declare -A seen
 nogid=""; one=""
-for p in $(session_pids); do
-  ns=$(readlink "/proc/$p/ns/user" 2>/dev/null) || continue
-  [ "$ns" = "$sandbox_user" ] && continue
-  [ -n "${seen[$ns]+set}" ] && continue
-  seen[$ns]=1
+nested_userns
+for p in "${NESTED[@]}"; do
+  ns=${USERNS[$p]}
   u=$(grep -c . "/proc/$p/uid_map" 2>/dev/null); g=$(grep -c . "/proc/$p/gid_map" 2>/dev/null)
   if [ "${u:-0}" -ge 2 ] && [ "${g:-0}" -ge 2 ]; then
     pass "User namespace $ns (process $(inner_pid "$p")): uid_map '$(show "/proc/$p/uid_map")', gid_map '$(show "/proc/$p/gid_map")' in sandbox ids: root is you, and a borrowed range is everyone else. A rootless container's maps."
