@@ -15,6 +15,8 @@ export interface StepReport {
   title: string;
   ok: boolean;
   detail: string;
+  /** A passed step's time: the check before its solve, the solve, the check after (with its retries). */
+  ms?: { before: number; solve: number; after: number };
 }
 
 /** passed: it ran and every step passed; failed: it ran and a step (or its setup) failed; skipped: it did not run here. */
@@ -26,9 +28,11 @@ export interface LabReport {
   /** Why it did not run on this host (status skipped). */
   skipped?: string;
   steps: StepReport[];
+  /** Wall time of the lab's whole self-test, its sandbox included. */
+  ms?: number;
 }
 
-export async function runLabTests(ids: string[], config: Config, jobs = 1): Promise<LabReport[]> {
+export async function runLabTests(ids: string[], config: Config, jobs = 1, onReport?: (r: LabReport) => void): Promise<LabReport[]> {
   const driver = await createCgroupDriver(config);
   const factory = createSandboxFactory(config, driver);
   const catalog = await loadCatalog(config.labsDir, { cgroupMode: driver.mode, vmMissing: vmUnavailable(undefined, config.vmLabs) });
@@ -43,7 +47,10 @@ export async function runLabTests(ids: string[], config: Config, jobs = 1): Prom
   const worker = async () => {
     while (next < labs.length) {
       const i = next++;
+      const t0 = performance.now();
       reports[i] = await testLab(labs[i], factory, config);
+      if (reports[i].status !== 'skipped') reports[i].ms = Math.round(performance.now() - t0);
+      onReport?.(reports[i]);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, labs.length)) }, worker));
@@ -69,6 +76,7 @@ async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory
     }
     for (const [i, step] of lab.steps.entries()) {
       const env = stepEnv(lab, i);
+      const t0 = performance.now();
       const before = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
       if (before.status !== 'failed') {
         steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check should fail (exit 1), but it ${before.status === 'passed' ? 'passed' : `errored: ${before.message}`}` });
@@ -80,6 +88,7 @@ async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory
         steps.push({ step: i + 1, title: step.title, ok: false, detail: `before its solve the check failed with reason ${before.reason ? `"${before.reason}"` : '(none: use `fail <reason-id> message`)'}, expected one declared in its failures (${declared})` });
         break;
       }
+      const t1 = performance.now();
       const solve = await runScript(sandbox, step.solveScript, solveTimeoutMs(step, config.checkTimeoutMs), env);
       if (solve.exitCode !== 0) {
         steps.push({ step: i + 1, title: step.title, ok: false, detail: `the solve script exited ${solve.exitCode ?? solve.signal}${solve.timedOut ? ' (timed out: does it leave a background process holding stdout? redirect it to /dev/null)' : ''}: ${solve.stderr.trim().slice(-300)}` });
@@ -87,6 +96,7 @@ async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory
       }
       // A solve may leave a process starting in the background (a container, a server), as a learner's
       // command does; like a learner clicking Check again, the check gets a few tries over a few seconds.
+      const t2 = performance.now();
       let after = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
       for (let tries = 1; after.status === 'failed' && tries < AFTER_SOLVE_TRIES; tries++) {
         await new Promise((r) => setTimeout(r, AFTER_SOLVE_RETRY_MS));
@@ -96,7 +106,8 @@ async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory
         steps.push({ step: i + 1, title: step.title, ok: false, detail: `after its solve the check should pass, but it ${after.status}: ${after.message}` });
         break;
       }
-      steps.push({ step: i + 1, title: step.title, ok: true, detail: after.message });
+      const ms = (a: number, b: number) => Math.round(b - a);
+      steps.push({ step: i + 1, title: step.title, ok: true, detail: after.message, ms: { before: ms(t0, t1), solve: ms(t1, t2), after: ms(t2, performance.now()) } });
     }
     if (lab.cleanupScript) await runScript(sandbox, lab.cleanupScript, config.checkTimeoutMs);
   } catch (e) {
@@ -114,8 +125,12 @@ export function formatReports(reports: LabReport[]): string {
       lines.push(`SKIP  ${r.lab}: ${r.skipped}`);
       continue;
     }
-    lines.push(`${r.status === 'passed' ? 'PASS' : 'FAIL'}  ${r.lab}`);
-    for (const s of r.steps) lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} step ${s.step} ${s.title}: ${s.detail.split('\n')[0]}`);
+    lines.push(`${r.status === 'passed' ? 'PASS' : 'FAIL'}  ${r.lab}${r.ms !== undefined ? ` (${(r.ms / 1000).toFixed(1)} s)` : ''}`);
+    const secs = (n: number) => (n / 1000).toFixed(1);
+    for (const s of r.steps) {
+      const took = s.ms ? ` (check ${secs(s.ms.before)} + solve ${secs(s.ms.solve)} + check ${secs(s.ms.after)} s)` : '';
+      lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} step ${s.step} ${s.title}${took}: ${s.detail.split('\n')[0]}`);
+    }
   }
   return lines.join('\n');
 }
@@ -209,8 +224,9 @@ export async function runLabTestsMain(argv: string[]): Promise<number> {
     return LabTestExit.usage;
   }
   const config = loadConfig(args.configArgv, process.env);
-  const reports = await runLabTests(args.ids, config, args.jobs);
+  // Each lab's report as it ends (a long run shows its progress), then the summary.
+  const reports = await runLabTests(args.ids, config, args.jobs, (r) => process.stdout.write(`${formatReports([r])}\n`));
   const summary = summarizeLabTests(reports, args.require);
-  process.stdout.write(`${formatReports(reports)}\n${summary.text}\n`);
+  process.stdout.write(`${summary.text}\n`);
   return summary.exitCode;
 }

@@ -213,7 +213,8 @@ export class SandboxRuntime implements SandboxFactory {
       const sandbox = new RunningSandbox(spec, target, cgroup, exited, stack);
       if (spec.world) {
         // Made by the sandbox's own root, inside: nothing of it exists outside the sandbox's namespaces.
-        const r = await sandbox.run(['/bin/sh', '-s'], { input: WORLD_SCRIPT, timeoutMs: 10_000 });
+        // A host whose checks get longer (the emulated v2 VM: ISOPLAY_CHECK_TIMEOUT_MS) gets longer here too.
+        const r = await sandbox.run(['/bin/sh', '-s'], { input: WORLD_SCRIPT, timeoutMs: Math.max(10_000, this.config.checkTimeoutMs) });
         if (r.exitCode !== 0) throw new Error(`its network "internet" could not be made (exit ${r.exitCode ?? r.signal}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
       }
       return sandbox;
