@@ -29,5 +29,7 @@ export function orderProcesses(list: readonly ProcessInfo[]): ProcessRow[] {
     for (const c of (kids.get(p.hostPid) ?? []).sort(bySandboxPid)) walk(c, depth + 1);
   };
   roots.sort(bySandboxPid).forEach((r) => walk(r, 0));
+  // A ppid loop (PIDs read a moment apart, one reused in between) has no root: list it anyway.
+  [...list].sort(bySandboxPid).forEach((p) => walk(p, 0));
   return rows;
 }
