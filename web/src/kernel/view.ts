@@ -3,7 +3,7 @@
 // charts (uPlot) with OOM kills and throttling as events.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessInfo, ProcessesMessage, ServerEventMessage, Truncated } from '../../../server/protocol/events.js';
+import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessesMessage, ServerEventMessage, Truncated, VmKernelInfo } from '../../../server/protocol/events.js';
 import type { PageContext } from '../context.js';
 import { esc } from '../dom.js';
 import { orderProcesses } from './rows.js';
@@ -78,7 +78,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const row = (label: string, k: { release: string; bootId: string; uptimeSec: number }, cls = '', note = '') =>
       `<tr class="${cls}"><th scope="row">${label}</th>${cell(k.release, k.release !== m.host.release)}${cell(`${k.bootId.slice(0, 8)}…`, k.bootId !== m.host.bootId, k.bootId)}<td class="kv-uptime" data-uptime="${k.uptimeSec}">${fmtUptime(k.uptimeSec + age)}${note}</td></tr>`;
     const vmRows = vms
-      .map((v) => row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm', `<div class="kv-sub">${v.bootWallSec !== undefined ? `booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init) · ` : ''}its kernel's clock: ${v.bootSec.toFixed(1)} s${v.memTotalKb ? ` · ${Math.round(v.memTotalKb / 1024)} MiB RAM` : ''}</div>`))
+      .map((v) => row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm', `<div class="kv-sub">${v.bootWallSec !== undefined ? `booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init) · ` : ''}its kernel's clock: ${v.bootSec.toFixed(1)} s</div>${vmMemory(v)}`))
       .join('');
     const verdict = !same
       ? '<div class="kv-verdict">Different kernels</div>'
@@ -88,6 +88,13 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     kernel.body.innerHTML = `<table class="kv-table kv-kernel"><thead><tr><th scope="col">kernel of</th><th scope="col">release</th><th scope="col">boot id</th><th scope="col">uptime</th></tr></thead><tbody>
       ${row('host', m.host)}${row('sandbox', m.sandbox)}${vmRows}</tbody></table>${verdict}`;
   }
+  // A VM's RAM three ways: what qemu was told, what the guest's kernel sees, and where its use shows.
+  const vmMemory = (v: VmKernelInfo) =>
+    v.memConfiguredMiB === undefined && v.memTotalKb === undefined
+      ? ''
+      : `<div class="kv-sub kv-vmmem">RAM: ${v.memConfiguredMiB !== undefined ? `${v.memConfiguredMiB} MiB configured (qemu -m)` : ''}${v.memConfiguredMiB !== undefined && v.memTotalKb ? ', ' : ''}${
+          v.memTotalKb ? `${Math.round(v.memTotalKb / 1024)} MiB seen by the guest (its kernel keeps the rest)` : ''
+        }. qemu's use of it is in your sandbox's memory gauge below.</div>`;
   // Uptimes tick on the page between messages.
   const uptimeTimer = setInterval(() => {
     if (!lastKernel) return;
