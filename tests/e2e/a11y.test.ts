@@ -169,7 +169,7 @@ describe.skipIf(!CHROMIUM)(`the page for a keyboard and a screen reader${skipRea
     const page = await openPage('/?lab=first-namespace');
     await page.waitForSelector('.lab-step[data-step="1"]');
     // The key is written under the terminals.
-    expect(await page.textContent('#term-keys')).toMatch(/Ctrl\+Shift\+→.*Ctrl\+Shift\+←/);
+    expect(await page.textContent('#term-keys')).toMatch(/Tab completes in the shell\. Leave the terminal with Ctrl\+Shift\+→ \(or ← to go back\)/);
     // The page starts with the keys in the first terminal; Tab there is the shell's completion.
     expect((await focused(page)).inTerminal).toBe('shell');
     await page.keyboard.type('echo comp');

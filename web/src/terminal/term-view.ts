@@ -42,6 +42,8 @@ export class TermView {
       allowProposedApi: true,
       theme: { background: '#0f1419', foreground: '#e6e1cf', cursor: '#ffcc66', selectionBackground: '#33415e' },
       screenReaderMode: opts.screenReader ?? false,
+      // WCAG AA for what programs print too: xterm lightens dim or dark colours until they reach 4.5:1.
+      minimumContrastRatio: 4.5,
     });
     this.term.loadAddon(this.fit);
     this.term.loadAddon(new WebLinksAddon());
