@@ -78,7 +78,12 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const row = (label: string, k: { release: string; bootId: string; uptimeSec: number }, cls = '', note = '') =>
       `<tr class="${cls}"><th scope="row">${label}</th>${cell(k.release, k.release !== m.host.release)}${cell(`${k.bootId.slice(0, 8)}…`, k.bootId !== m.host.bootId, k.bootId)}<td class="kv-uptime" data-uptime="${k.uptimeSec}">${fmtUptime(k.uptimeSec + age)}${note}</td></tr>`;
     const vmRows = vms
-      .map((v) => row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm', `<div class="kv-sub">${v.bootWallSec !== undefined ? `booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init) · ` : ''}its kernel's clock: ${v.bootSec.toFixed(1)} s</div>${vmMemory(v)}`))
+      // The VM's details (boot time, RAM) in a full-width row under its own, not crammed into uptime.
+      .map(
+        (v) =>
+          row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm') +
+          `<tr class="kv-vmdetail"><td colspan="4"><div class="kv-sub">${v.bootWallSec !== undefined ? `Booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init); its kernel's clock: ${v.bootSec.toFixed(1)} s.` : `Its kernel's clock at boot: ${v.bootSec.toFixed(1)} s.`}</div>${vmMemory(v)}</td></tr>`,
+      )
       .join('');
     const verdict = !same
       ? '<div class="kv-verdict">Different kernels</div>'
