@@ -139,6 +139,21 @@ describe.skipIf(!CHROMIUM)(`the page for a keyboard and a screen reader${skipRea
     await page.close();
   });
 
+  it('axe-core: the lab list too, and on a phone (390 px) the top bar stays on the screen', async () => {
+    const page = await openPage('/');
+    await page.waitForSelector('.lab-card[data-lab="first-namespace"]');
+    expect(await axeSerious(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const id of ['present', 'new-sandbox', 'conn']) {
+      const box = (await page.locator(`#${id}`).boundingBox())!;
+      expect(box.x + box.width, `#${id} is off the screen`).toBeLessThanOrEqual(390);
+    }
+    expect(await axeSerious(page)).toEqual([]);
+    expect(await tinyText(page)).toEqual([]);
+    await screenshot(page, 'a11y-lab-list-390');
+    await page.close();
+  });
+
   it('axe-core: no serious or critical violation on the instructor page (create form, dashboard with a learner)', async () => {
     const teacher = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     teacher.on('pageerror', (e) => console.error('page error:', e.message));
@@ -286,7 +301,10 @@ describe.skipIf(!CHROMIUM)(`the page for a keyboard and a screen reader${skipRea
     expect(await page.textContent('#kernel-view')).toMatch(/An inode here is the number the kernel gives each namespace/);
     // Every table: a header for each column, none empty.
     const tables = await page.$$eval('#kernel-view table', (ts) =>
-      ts.map((t) => ({ heads: [...t.querySelectorAll('thead th')].map((h) => h.textContent!.trim()), widths: [...t.querySelectorAll('tbody tr')].map((r) => r.children.length) })),
+      ts.map((t) => ({
+        heads: [...t.querySelectorAll('thead th')].map((h) => h.textContent!.trim()),
+        widths: [...t.querySelectorAll('tbody tr')].map((r) => [...r.children].reduce((n, c) => n + ((c as HTMLTableCellElement).colSpan || 1), 0)),
+      })),
     );
     expect(tables.length).toBe(3);
     for (const t of tables) {
