@@ -47,7 +47,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     'An inode here is the number the kernel gives each namespace (<code>ls -l /proc/$$/ns</code> shows it, as in <code>uts:[4026531838]</code>): two processes share a namespace exactly when the numbers match. The table shows the last 4 digits; the first row is the host\'s, for reference. <b class="kv-host">host</b> = shared with the host; <b class="kv-own">own</b> = the sandbox\'s own; <b class="kv-nested">new</b> = one you created inside the sandbox.',
   );
   const procs = section('Processes', 'The same process has two PIDs: one inside the sandbox, one on the host. Root inside is an unprivileged user outside.');
-  const cg = section('cgroups', 'Live usage against the limits of your sandbox and of every cgroup you create under /sys/fs/cgroup. Each chart shows the last 2 minutes.');
+  const cg = section('cgroups', 'Live usage against the limits of your sandbox and of every cgroup you create under /sys/fs/cgroup. Each chart shows the last 2 minutes; CPU is in % of one CPU core.');
   // free, top and /proc/meminfo are not namespaced: inside the sandbox they show the host's memory.
   const hostWide = document.createElement('p');
   hostWide.className = 'kv-caption kv-hostwide';
