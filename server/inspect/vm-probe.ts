@@ -55,6 +55,17 @@ export function parseVmProbe(text: string): { launcherPid: number; info: KernelI
   return out;
 }
 
+/**
+ * The RAM a qemu command line gives its guest, in MiB: `-m 96`, `-m 96M`, `-m 1G`, `-m size=512M,maxmem=1G`
+ * (qemu's unit is MiB when there is no suffix). Undefined when the line does not say (qemu's default).
+ */
+export function qemuMemMiB(args: string): number | undefined {
+  const m = /(?:^|\s)-m\s+(?:size=)?(\d+(?:\.\d+)?)([kmgt])?(?:i?b)?(?=[,\s]|$)/i.exec(args);
+  if (!m) return undefined;
+  const unit = { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 }[(m[2] ?? 'm').toLowerCase() as 'k' | 'm' | 'g' | 't'];
+  return Math.round(Number(m[1]) * unit);
+}
+
 /** Pairs each guest report with its qemu process (a child of the launcher whose pid names the file). */
 export function matchVms(qemus: ProcessInfo[], all: ProcessInfo[], reports: ReturnType<typeof parseVmProbe>): VmKernelInfo[] {
   const free = new Set(qemus);
@@ -65,7 +76,14 @@ export function matchVms(qemus: ProcessInfo[], all: ProcessInfo[], reports: Retu
       (free.size === 1 && reports.length === 1 ? [...free][0] : undefined);
     if (!q) continue;
     free.delete(q);
-    vms.push({ ...r.info, bootSec: r.info.uptimeSec, hostPid: q.hostPid, accel: /-(accel|machine)\s+\S*kvm|-enable-kvm/.test(q.args) ? 'kvm' : 'tcg' });
+    const memConfiguredMiB = qemuMemMiB(q.args);
+    vms.push({
+      ...r.info,
+      bootSec: r.info.uptimeSec,
+      hostPid: q.hostPid,
+      accel: /-(accel|machine)\s+\S*kvm|-enable-kvm/.test(q.args) ? 'kvm' : 'tcg',
+      ...(memConfiguredMiB !== undefined ? { memConfiguredMiB } : {}),
+    });
   }
   return vms.sort((a, b) => a.hostPid - b.hostPid);
 }

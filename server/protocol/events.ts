@@ -28,8 +28,10 @@ export interface VmKernelInfo extends KernelInfo {
   hostPid: number;
   /** `tcg` (emulated CPU) or `kvm` (hardware virtualization), from qemu's own command line. */
   accel: string;
-  /** MemTotal inside the guest, in KiB. */
+  /** MemTotal inside the guest, in KiB: the RAM it was given, less what its kernel keeps for itself. */
   memTotalKb?: number;
+  /** The RAM qemu was told to give the guest (`-m`), in MiB; absent when its command line does not say. */
+  memConfiguredMiB?: number;
   /** The guest's uptime when its init first ran: its kernel's own clock, which starts after firmware and decompression. */
   bootSec: number;
   /** Wall-clock seconds from qemu's launch to the guest's report (firmware, kernel, init): the whole boot. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchVms, parseVmProbe } from '../../server/inspect/vm-probe.js';
+import { matchVms, parseVmProbe, qemuMemMiB } from '../../server/inspect/vm-probe.js';
 import type { ProcessInfo } from '../../server/protocol/events.js';
 
 const boot = '02c985ef-a312-47d9-be2b-91bf498b25b3';
@@ -36,6 +36,18 @@ describe('VM probe: the guest reports of isoplay-vm', () => {
     expect(matchVms(qemus, all, reports)).toEqual([{ release: 'a', bootId: boot, uptimeSec: 1, bootSec: 1, hostPid: 6001, accel: 'kvm' }]);
     const both = parseVmProbe(`41 0 0 {"release":"b","bootId":"${boot}","uptimeSec":2}\n77 0 0 {"release":"a","bootId":"${boot}","uptimeSec":1}`);
     expect(matchVms(qemus, all, both).map((v) => [v.hostPid, v.accel, v.release])).toEqual([[5001, 'tcg', 'b'], [6001, 'kvm', 'a']]);
+  });
+
+  it('reads the RAM qemu gives its guest from its command line (-m), in MiB', () => {
+    expect(qemuMemMiB('qemu-system-x86_64 -accel tcg,tb-size=32 -cpu max -m 96 -smp 1')).toBe(96);
+    expect(qemuMemMiB('qemu-system-x86_64 -m 128M -smp 1')).toBe(128);
+    expect(qemuMemMiB('qemu-system-x86_64 -m 1G')).toBe(1024);
+    expect(qemuMemMiB('qemu-system-x86_64 -m size=512M,maxmem=1G')).toBe(512);
+    expect(qemuMemMiB('qemu-system-x86_64 -machine microvm -smp 1')).toBeUndefined();
+    expect(qemuMemMiB('qemu-system-x86_64 -mem-path /x -smp 1')).toBeUndefined();
+    const all = [proc(5000, [5000, 41], 4000, 'sh'), proc(5001, [5001, 42], 5000, 'qemu-system-x86', 'qemu-system-x86_64 -accel tcg -m 96 -smp 1')];
+    const [vm] = matchVms([all[1]], all, parseVmProbe(`41 0 0 {"release":"a","bootId":"${boot}","uptimeSec":1,"memTotalKb":80000}`));
+    expect([vm.memConfiguredMiB, vm.memTotalKb]).toEqual([96, 80000]);
   });
 
   it('reports nothing for a file whose launcher is not a parent of any qemu (unless there is only one of each)', () => {

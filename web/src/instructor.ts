@@ -31,7 +31,7 @@ function createView(): void {
     <section class="ws-card ws-create">
       <h1>Run a workshop</h1>
       <p>Create a workshop, show its join code to the room, and follow every learner from here.</p>
-      <form id="ws-form"><input id="ws-title" required maxlength="80" placeholder="Workshop title, e.g. Containers 101" />
+      <form id="ws-form"><input id="ws-title" required maxlength="80" aria-label="Workshop title" placeholder="Workshop title, e.g. Containers 101" />
       <button class="btn btn-primary" type="submit">Create workshop</button></form>
     </section>
     ${list.length ? `<section class="ws-card"><h2>Your workshops on this browser</h2><ul class="ws-recent">${list
@@ -56,7 +56,7 @@ function row(l: WorkshopLearner, now: number): string {
   const mem = l.memory ? `${(l.memory.current / MiB).toFixed(0)} / ${l.memory.max ? (l.memory.max / MiB).toFixed(0) : '∞'} MiB` : '—';
   const help = l.helpRequestedAt !== undefined ? ` <span class="ws-help" title="asked ${ago(now - l.helpRequestedAt)}">asks for help</span>` : '';
   return `<tr class="${idle ? 'ws-idle' : ''}${help ? ' ws-helprow' : ''}" data-name="${esc(l.name)}">
-    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" title="${l.online ? 'connected' : 'not connected'}"></span>${esc(l.name)}${help}</td>
+    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" role="img" aria-label="${l.online ? 'connected' : 'not connected'}" title="${l.online ? 'connected' : 'not connected'}"></span>${esc(l.name)}${help}</td>
     <td>${l.labTitle ? esc(l.labTitle) : '<span class="ws-muted">free sandbox</span>'}</td>
     <td>${l.steps ? `<div class="ws-progress" title="${l.passed} of ${l.steps} steps"><div style="width:${pct}%" class="${done ? 'ws-done' : ''}"></div></div>
       <span class="ws-step">${done ? '✓ done' : `${l.passed}/${l.steps} · ${esc(l.currentStep ?? '')}`}</span>` : ''}</td>
@@ -88,7 +88,7 @@ async function dashboardView(id: string, key: string): Promise<void> {
           <button class="btn" id="ws-copy">Copy link</button></p></div>
           <div class="ws-join"><div class="ws-muted">join code</div><div class="ws-code" id="ws-code"></div></div>
         </section>
-        <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" placeholder="Tell every learner something, e.g. 5 minutes left" required />
+        <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" aria-label="Message to every learner" placeholder="Tell every learner something, e.g. 5 minutes left" required />
           <button class="btn" type="submit">Send to everyone</button><span class="ws-muted" id="ws-announce-done"></span></form></section>
         <section class="ws-card"><div class="ws-summary" id="ws-summary"></div>
           <table class="ws-table"><thead><tr><th>learner</th><th>lab</th><th>progress</th><th>last command</th><th>memory</th><th>OOM kills</th></tr></thead>

@@ -2,6 +2,7 @@
 // its terminals in session/tabs.ts, the workshop in session/workshop.ts; the lab panel and the
 // kernel view receive a PageContext and are remounted for each session.
 import './style.css';
+import { mountScreenReaderSwitch } from './a11y/screen-reader.js';
 import { $ } from './dom.js';
 import { mountKernelView } from './kernel/view.js';
 import { mountLabPanel } from './labs/panel.js';
@@ -19,6 +20,7 @@ const session: SessionLifecycle = new SessionLifecycle({
 mountHelpButton(() => session.current);
 $('new-sandbox').onclick = () => void session.start({ lab: session.current?.lab });
 mountPresenter((px) => terminals.setFontSize(px));
+mountScreenReaderSwitch((on) => terminals.setScreenReader(on));
 
 async function boot(): Promise<void> {
   const join = await joinFromUrl();

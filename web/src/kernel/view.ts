@@ -3,9 +3,10 @@
 // charts (uPlot) with OOM kills and throttling as events.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessInfo, ProcessesMessage, ServerEventMessage, Truncated } from '../../../server/protocol/events.js';
+import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessesMessage, ServerEventMessage, Truncated, VmKernelInfo } from '../../../server/protocol/events.js';
 import type { PageContext } from '../context.js';
 import { esc } from '../dom.js';
+import { orderProcesses } from './rows.js';
 import './kernel-view.css';
 
 const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
@@ -27,7 +28,9 @@ const fmtMiB = (b: number | null) => (b === null ? '∞' : `${(b / MiB).toFixed(
 function section(title: string, caption: string): { box: HTMLElement; body: HTMLElement } {
   const box = document.createElement('section');
   box.className = 'kv-section';
-  box.innerHTML = `<h3 class="kv-h">${title}</h3><p class="kv-caption">${caption}</p>`;
+  const id = `kv-h-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  box.setAttribute('aria-labelledby', id);
+  box.innerHTML = `<h3 class="kv-h" id="${id}">${title}</h3><p class="kv-caption">${caption}</p>`;
   const body = document.createElement('div');
   box.append(body);
   return { box, body };
@@ -39,12 +42,21 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   title.className = 'kv-title';
   title.textContent = 'Kernel view';
   const kernel = section('One kernel', 'Every sandbox runs on the host\'s own kernel: same release, same boot id. A VM (try the containers-vs-VMs lab) boots a kernel of its own.');
-  const ns = section('Namespaces', 'Each process\'s namespaces, by inode. <b class="kv-host">host</b> = shared with the host; <b class="kv-own">own</b> = the sandbox\'s own; <b class="kv-nested">new</b> = one you created inside the sandbox.');
+  const ns = section(
+    'Namespaces',
+    'An inode here is the number the kernel gives each namespace (<code>ls -l /proc/$$/ns</code> shows it, as in <code>uts:[4026531838]</code>): two processes share a namespace exactly when the numbers match. The table shows the last 4 digits; the first row is the host\'s, for reference. <b class="kv-host">host</b> = shared with the host; <b class="kv-own">own</b> = the sandbox\'s own; <b class="kv-nested">new</b> = one you created inside the sandbox.',
+  );
   const procs = section('Processes', 'The same process has two PIDs: one inside the sandbox, one on the host. Root inside is an unprivileged user outside.');
-  const cg = section('cgroups', 'Live usage against the limits of your sandbox and of every cgroup you create under /sys/fs/cgroup.');
+  const cg = section('cgroups', 'Live usage against the limits of your sandbox and of every cgroup you create under /sys/fs/cgroup. Each chart shows the last 2 minutes; CPU is in % of one CPU core.');
+  // free, top and /proc/meminfo are not namespaced: inside the sandbox they show the host's memory.
+  const hostWide = document.createElement('p');
+  hostWide.className = 'kv-caption kv-hostwide';
+  cg.box.insertBefore(hostWide, cg.body);
   const events = section('Events', 'OOM kills and CPU throttling, as the kernel reports them.');
   root.append(title, kernel.box, ns.box, procs.box, cg.box, events.box);
   events.body.className = 'kv-events';
+  events.body.setAttribute('role', 'log');
+  events.body.setAttribute('aria-live', 'polite');
   events.body.innerHTML = '<div class="kv-empty">Nothing yet. Try the memory lab.</div>';
 
   let hostNs: Partial<Record<NamespaceKind, number>> = {};
@@ -64,18 +76,30 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const age = (Date.now() - m.at) / 1000;
     const cell = (text: string, diff: boolean, title = text) => `<td class="kv-mono${diff ? ' kv-diff' : ''}" title="${esc(title)}">${esc(text)}</td>`;
     const row = (label: string, k: { release: string; bootId: string; uptimeSec: number }, cls = '', note = '') =>
-      `<tr class="${cls}"><th>${label}</th>${cell(k.release, k.release !== m.host.release)}${cell(`${k.bootId.slice(0, 8)}…`, k.bootId !== m.host.bootId, k.bootId)}<td class="kv-uptime" data-uptime="${k.uptimeSec}">${fmtUptime(k.uptimeSec + age)}${note}</td></tr>`;
+      `<tr class="${cls}"><th scope="row">${label}</th>${cell(k.release, k.release !== m.host.release)}${cell(`${k.bootId.slice(0, 8)}…`, k.bootId !== m.host.bootId, k.bootId)}<td class="kv-uptime" data-uptime="${k.uptimeSec}">${fmtUptime(k.uptimeSec + age)}${note}</td></tr>`;
     const vmRows = vms
-      .map((v) => row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm', `<div class="kv-sub">${v.bootWallSec !== undefined ? `booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init) · ` : ''}its kernel's clock: ${v.bootSec.toFixed(1)} s${v.memTotalKb ? ` · ${Math.round(v.memTotalKb / 1024)} MiB RAM` : ''}</div>`))
+      // The VM's details (boot time, RAM) in a full-width row under its own, not crammed into uptime.
+      .map(
+        (v) =>
+          row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm') +
+          `<tr class="kv-vmdetail"><td colspan="4"><div class="kv-sub">${v.bootWallSec !== undefined ? `Booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init); its kernel's clock: ${v.bootSec.toFixed(1)} s.` : `Its kernel's clock at boot: ${v.bootSec.toFixed(1)} s.`}</div>${vmMemory(v)}</td></tr>`,
+      )
       .join('');
     const verdict = !same
       ? '<div class="kv-verdict">Different kernels</div>'
       : vms.length
         ? `<div class="kv-verdict kv-same">✓ Host and sandbox share one kernel.</div><div class="kv-verdict kv-vmverdict">The VM booted a kernel of its own: ${vms.some((v) => v.release !== m.host.release) ? 'another release, ' : ''}another boot id, its own uptime.</div>`
         : '<div class="kv-verdict kv-same">✓ Same kernel: the sandbox is not a VM.</div>';
-    kernel.body.innerHTML = `<table class="kv-table kv-kernel"><thead><tr><th></th><th>release</th><th>boot id</th><th>uptime</th></tr></thead><tbody>
+    kernel.body.innerHTML = `<table class="kv-table kv-kernel"><thead><tr><th scope="col">kernel of</th><th scope="col">release</th><th scope="col">boot id</th><th scope="col">uptime</th></tr></thead><tbody>
       ${row('host', m.host)}${row('sandbox', m.sandbox)}${vmRows}</tbody></table>${verdict}`;
   }
+  // A VM's RAM three ways: what qemu was told, what the guest's kernel sees, and where its use shows.
+  const vmMemory = (v: VmKernelInfo) =>
+    v.memConfiguredMiB === undefined && v.memTotalKb === undefined
+      ? ''
+      : `<div class="kv-sub kv-vmmem">RAM: ${v.memConfiguredMiB !== undefined ? `${v.memConfiguredMiB} MiB configured (qemu -m)` : ''}${v.memConfiguredMiB !== undefined && v.memTotalKb ? ', ' : ''}${
+          v.memTotalKb ? `${Math.round(v.memTotalKb / 1024)} MiB seen by the guest (its kernel keeps the rest)` : ''
+        }. qemu's use of it is in your sandbox's memory gauge below.</div>`;
   // Uptimes tick on the page between messages.
   const uptimeTimer = setInterval(() => {
     if (!lastKernel) return;
@@ -88,40 +112,36 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
 
   function renderProcesses(m: ProcessesMessage): void {
     hostNs = m.hostNs;
-    const list = m.list;
-    // Namespaces table: one row per process, own/host per kind.
-    const head = `<tr><th>pid</th><th>cmd</th>${KINDS.map((k) => `<th>${k}</th>`).join('')}</tr>`;
+    // One order for both tables (the process tree), so rows do not jump between updates.
+    const rows = orderProcesses(m.list);
+    const head = `<thead><tr><th scope="col">PID inside</th><th scope="col">command</th>${KINDS.map((k) => `<th scope="col">${k}</th>`).join('')}</tr></thead>`;
     // The sandbox's init (PID 1 inside) defines "the sandbox's own"; anything else is nested.
-    const sandboxNs = list.find((p) => p.nsPids.length === 2 && p.nsPids[1] === 1)?.ns ?? {};
-    const rows = list
-      .map((p) => {
+    const sandboxNs = m.list.find((p) => p.nsPids.length === 2 && p.nsPids[1] === 1)?.ns ?? {};
+    const digits = (ino: number) => String(ino).slice(-4);
+    const hostRow = `<tr class="kv-hostref"><td>–</td><td class="kv-mono">the host</td>${KINDS.map((k) => {
+      const ino = hostNs[k];
+      return ino === undefined ? '<td>–</td>' : `<td class="kv-host" title="the host's ${k}:[${ino}]">${digits(ino)}</td>`;
+    }).join('')}</tr>`;
+    const nsRows = rows
+      .map(({ p }) => {
         const cells = KINDS.map((k) => {
           const ino = p.ns[k];
           if (ino === undefined) return '<td>–</td>';
           const cls = hostNs[k] === ino ? 'kv-host' : sandboxNs[k] === ino ? 'kv-own' : 'kv-nested';
-          return `<td class="${cls}" title="${k}:[${ino}]">${cls === 'kv-host' ? 'host' : String(ino).slice(-4)}</td>`;
+          const what = cls === 'kv-host' ? 'shared with the host' : cls === 'kv-own' ? "the sandbox's own" : 'new, created inside the sandbox';
+          return `<td class="${cls}" title="${k}:[${ino}], ${what}">${digits(ino)}</td>`;
         }).join('');
         return `<tr data-hostpid="${p.hostPid}"><td>${p.nsPids[p.nsPids.length - 1]}</td><td class="kv-mono">${esc(p.comm)}</td>${cells}</tr>`;
       })
       .join('');
     const more = moreNote(m, 'processes');
-    ns.body.innerHTML = `<table class="kv-table kv-ns">${head}${rows}</table>${more}`;
+    ns.body.innerHTML = `<table class="kv-table kv-ns">${head}<tbody>${hostRow}${nsRows}</tbody></table>${more}`;
     // Process tree by ppid, with both PIDs and both users.
-    const byPid = new Map(list.map((p) => [p.hostPid, p]));
-    const kids = new Map<number, ProcessInfo[]>();
-    const roots: ProcessInfo[] = [];
-    for (const p of list) {
-      if (byPid.has(p.ppid)) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), p]);
-      else roots.push(p);
-    }
-    const lines: string[] = [];
-    const walk = (p: ProcessInfo, depth: number) => {
+    const lines = rows.map(({ p, depth }) => {
       const inner = p.nsPids.slice(1).join(' → ');
-      lines.push(`<tr><td class="kv-mono">${'&nbsp;&nbsp;'.repeat(depth)}${depth ? '└ ' : ''}${esc(p.comm)}</td><td>${inner}</td><td>${p.hostPid}</td><td>${p.uid.inside === 0 ? 'root' : p.uid.inside}</td><td class="kv-mono">${p.uid.host}</td></tr>`);
-      for (const c of kids.get(p.hostPid) ?? []) walk(c, depth + 1);
-    };
-    roots.forEach((r) => walk(r, 0));
-    procs.body.innerHTML = `<table class="kv-table"><tr><th>process</th><th>PID inside</th><th>PID on host</th><th>user inside</th><th>uid on host</th></tr>${lines.join('')}</table>${more}`;
+      return `<tr data-hostpid="${p.hostPid}"><td class="kv-mono">${'&nbsp;&nbsp;'.repeat(depth)}${depth ? '└ ' : ''}${esc(p.comm)}</td><td>${inner}</td><td>${p.hostPid}</td><td>${p.uid.inside === 0 ? 'root' : p.uid.inside}</td><td class="kv-mono">${p.uid.host}</td></tr>`;
+    });
+    procs.body.innerHTML = `<table class="kv-table kv-procs"><thead><tr><th scope="col">process</th><th scope="col">PID inside</th><th scope="col">PID on host</th><th scope="col">user inside</th><th scope="col">uid on host</th></tr></thead><tbody>${lines.join('')}</tbody></table>${more}`;
   }
 
   // One card per cgroup: gauges, and three small live charts (uPlot) that share one time axis:
@@ -140,7 +160,12 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   const cgMore = document.createElement('div');
   cg.body.append(cgMore);
   const width = () => Math.max(260, root.clientWidth - 40);
-  const AXIS = { stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, ticks: { show: false }, font: '10px sans-serif' };
+  const AXIS = { stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, ticks: { show: false }, font: '12px sans-serif' };
+  // The time axis counts seconds back from the newest sample ("now").
+  const timeAxis = (u: uPlot, v: number[]) => {
+    const newest = u.data[0].at(-1) ?? 0;
+    return v.map((x) => (Math.round(x - newest) === 0 ? 'now' : `${Math.round(x - newest)} s`));
+  };
   function makePlot(el: HTMLElement, data: (number | null)[][], height: number, unit: string, series: uPlot.Series[]): uPlot {
     return new uPlot(
       {
@@ -148,7 +173,10 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
         height,
         legend: { show: false },
         cursor: { show: false },
-        axes: [{ show: false }, { ...AXIS, size: 48, values: (_u, v) => v.map((x) => `${x}${unit}`) }],
+        axes: [
+          { ...AXIS, size: 22, space: 60, values: timeAxis },
+          { ...AXIS, size: 64, values: (_u, v) => v.map((x) => `${x} ${unit}`) },
+        ],
         scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(Number(max) || 0, unit === '%' ? 10 : 1)] } },
         series: [{}, ...series.map((x) => ({ width: 1, points: { show: false }, ...x }))],
       },
@@ -171,9 +199,14 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       const chart = document.createElement('div');
       chart.className = 'kv-chart';
       chart.dataset.kind = kind;
+      // The canvas says nothing to a screen reader: the chart is an image with a summary as its name.
+      chart.setAttribute('role', 'img');
       el.append(gauge, chart);
       const data: (number | null)[][] = [xs, ...series.map(() => [])];
-      return { gauge, chart, data, plot: makePlot(chart, data, height, unit, series) };
+      const plot = makePlot(chart, data, height, unit, series);
+      // For tests and for the curious in devtools: the chart's uPlot instance (its axes' labels).
+      (chart as HTMLElement & { plot?: uPlot }).plot = plot;
+      return { gauge, chart, data, plot };
     };
     const card: CgCard = {
       el,
@@ -181,15 +214,15 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       xs,
       rate: { cpu: 0, throttled: 0, at: 0 },
       slots: {
-        memory: slot('memory', 70, 'M', [
+        memory: slot('memory', 92, 'MiB', [
           { label: 'memory MiB', stroke: '#5ccfe6', fill: 'rgba(92,207,230,0.15)', width: 2 },
           { label: 'limit', stroke: '#f28779', dash: [4, 4] },
         ]),
-        pids: slot('pids', 50, '', [
+        pids: slot('pids', 72, 'pids', [
           { label: 'pids', stroke: '#95e6a0', fill: 'rgba(149,230,160,0.12)', width: 2 },
           { label: 'pids.max', stroke: '#f28779', dash: [4, 4] },
         ]),
-        cpu: slot('cpu', 50, '%', [
+        cpu: slot('cpu', 72, '%', [
           { label: 'CPU %', stroke: '#ffb454', fill: 'rgba(255,180,84,0.15)', width: 2 },
           { label: 'throttled %', stroke: '#f28779', width: 2 },
           { label: 'quota %', stroke: '#d2a6ff', dash: [4, 4] },
@@ -227,6 +260,24 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       for (const s of Object.values(card.slots)) for (const a of s.data.slice(1)) a.shift();
     }
     for (const s of Object.values(card.slots)) if (!s.chart.hidden) s.plot.setData(s.data as uPlot.AlignedData);
+    describeCharts(card, path(card));
+  }
+  const path = (card: CgCard) => card.el.dataset.path ?? '/';
+
+  /** The charts' text alternatives: what each shows, over how long, and where it is now. */
+  function describeCharts(card: CgCard, p: string): void {
+    const c = card.last;
+    if (!c) return;
+    const span = card.xs.length > 1 ? `the last ${Math.round(card.xs[card.xs.length - 1] - card.xs[0])} s` : 'the last second';
+    const of = p === '/' ? 'your sandbox' : `cgroup ${p}`;
+    const series = (d: (number | null)[]) => d.filter((x): x is number => x !== null);
+    const mem = series(card.slots.memory.data[1]);
+    card.slots.memory.chart.setAttribute('aria-label', `Memory of ${of} over ${span}: now ${fmtMiB(c.memory.current)}, highest ${fmtMiB(Math.max(...mem, 0) * MiB)}, limit ${c.memory.max === null ? 'none' : fmtMiB(c.memory.max)}.`);
+    const pids = series(card.slots.pids.data[1]);
+    card.slots.pids.chart.setAttribute('aria-label', `Processes (pids) in ${of} over ${span}: now ${c.pids.current}, highest ${Math.max(...pids, 0)}, limit ${c.pids.max ?? 'none'}.`);
+    const cpu = series(card.slots.cpu.data[1]);
+    const quota = c.cpu.quotaUsec && c.cpu.periodUsec ? `${Math.round((c.cpu.quotaUsec / c.cpu.periodUsec) * 100)}% of one CPU` : 'none';
+    card.slots.cpu.chart.setAttribute('aria-label', `CPU use of ${of} over ${span}, in % of one CPU: now ${card.rate.cpu.toFixed(0)}%, highest ${Math.max(...cpu, 0).toFixed(0)}%, quota ${quota}.`);
   }
   const chartTimer = setInterval(() => {
     const now = Date.now() / 1000;
@@ -236,6 +287,9 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   function renderCgroups(m: CgroupsMessage): void {
     const { list, at, mode } = m;
     cgMore.innerHTML = moreNote(m, 'cgroups');
+    const own = list.find((c) => c.path === '/');
+    const limitFile = mode === 'v2' ? 'memory.max' : 'memory.limit_in_bytes';
+    hostWide.innerHTML = `Why <code>free</code> and <code>top</code> disagree with this view: they read <code>/proc/meminfo</code>, which no namespace virtualises, so inside the sandbox they show the host's whole memory. Your sandbox may use only what its cgroup allows (<code>${limitFile}</code>${own?.memory.max ? `: <b>${fmtMiB(own.memory.max)}</b>` : ''}), which is what the gauges below measure.`;
     const seen = new Set<string>();
     const now = Date.now() / 1000;
     for (const c of list) {

@@ -3,6 +3,8 @@
 // question answered before the commands are revealed, Check, and Reset.
 import type { LabDetail, LabPathView, LabProgress, LabSummary, StepCheckResult } from '../../../server/protocol/api.js';
 import type { PageContext } from '../context.js';
+import { markFocus, restoreFocus } from '../a11y/focus.js';
+import { announce } from '../a11y/live.js';
 import { esc } from '../dom.js';
 import { renderStepMarkdown } from './step-markdown.js';
 import './lab-panel.css';
@@ -68,8 +70,10 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
     const predicted = new Map<number, { correct: boolean; explain: string; answer: number }>();
     for (const [k, v] of Object.entries(progress.predictions)) predicted.set(Number(k), { correct: v.correct, explain: '', answer: -1 });
     let lastResult: { step: number; status: string; message: string } | undefined;
+    let announced: typeof lastResult;
 
     const render = () => {
+      const focusMark = markFocus(root);
       const passed = new Set(progress.passed.map((p) => p.step));
       const wrap = el('div', 'lab-view');
       const head = el('div', 'lab-head');
@@ -84,7 +88,12 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         const li = el('li', `lab-step-item${passed.has(i) ? ' lab-passed' : ''}${i === viewing ? ' lab-current' : ''}${i > progress.current ? ' lab-locked' : ''}`);
         li.dataset.step = String(i + 1);
         li.innerHTML = `<span class="lab-dot">${passed.has(i) ? '✓' : i + 1}</span> ${esc(s.title)}`;
-        if (i <= progress.current) li.onclick = () => { viewing = i; render(); };
+        if (i <= progress.current) {
+          li.onclick = () => { viewing = i; render(); };
+          // A step the learner may open is a button (keyboard, screen reader); a locked one is text.
+          li.innerHTML = `<button type="button" class="lab-step-open">${li.innerHTML}${passed.has(i) ? '<span class="sr-only"> (passed)</span>' : ''}</button>`;
+        }
+        if (i === viewing) li.setAttribute('aria-current', 'step');
         steps.append(li);
       });
       wrap.append(head, bar, steps);
@@ -114,7 +123,11 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       }
       const text = el('div', 'lab-md');
       text.innerHTML = renderStepMarkdown(step.markdown, step.terminal);
-      if (needsPredict) text.classList.add('lab-hidden-until-predict');
+      if (needsPredict) {
+        text.classList.add('lab-hidden-until-predict');
+        // Blurred commands are out of reach until the answer: no tab stop, nothing read out.
+        text.querySelectorAll<HTMLElement>('.lab-block').forEach((b) => (b.inert = true));
+      }
       body.append(text);
       if (needsPredict) body.append(el('div', 'lab-note', 'Answer the question above to reveal the commands.'));
 
@@ -155,16 +168,26 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       body.append(actions);
       if (lastResult && lastResult.step === viewing) {
         const label = lastResult.status === 'passed' ? '✓ ' : lastResult.status === 'failed' ? 'Not yet: ' : 'Our check broke (not your fault): ';
-        body.append(el('div', `lab-result lab-result-${lastResult.status}`, label + lastResult.message));
+        const result = el('div', `lab-result lab-result-${lastResult.status}`, label + lastResult.message);
+        result.setAttribute('role', 'status');
+        body.append(result);
+        if (announced !== lastResult) announce(result.textContent!);
+        announced = lastResult;
       }
       if (progress.done) body.append(el('div', 'lab-result lab-result-passed lab-done', '✓ Lab complete! Every step was checked against the real kernel.'));
       wrap.append(body);
       root.replaceChildren(wrap);
+      // A keyboard user stays where they were; what replaced a disabled button comes next.
+      restoreFocus(root, focusMark, ['.lab-next', '.lab-predict-explain', '.lab-result', '.lab-step-title']);
     };
 
     root.onclick = (ev) => {
       const t = ev.target as HTMLElement;
-      if (t.classList.contains('lab-run')) ctx.runInTerminal(t.dataset.terminal!, t.dataset.code!);
+      if (t.classList.contains('lab-run')) {
+        ctx.runInTerminal(t.dataset.terminal!, t.dataset.code!);
+        // From the keyboard (a click with no pointer), focus stays on Run: the next command is a Tab away.
+        if ((ev as MouseEvent).detail === 0) t.focus();
+      }
       if (t.classList.contains('lab-copybtn')) {
         void navigator.clipboard?.writeText(t.dataset.code!).catch(() => undefined);
         t.textContent = 'Copied';

@@ -6,6 +6,8 @@ import { $ } from '../dom.js';
 export function showBanner(text: string | undefined, kind: 'error' | 'info' = 'error'): void {
   const b = $('banner');
   b.hidden = !text;
+  // Errors interrupt a screen reader; notices wait for a pause.
+  b.setAttribute('aria-live', kind === 'error' ? 'assertive' : 'polite');
   b.textContent = text ?? '';
   b.dataset.kind = kind;
 }

@@ -2,6 +2,7 @@
 // row shows only when there are two or more), and which one is in view. Owns the TermViews it
 // made and disposes them when the session changes.
 import type { CreateSessionResponse } from '../../../server/protocol/api.js';
+import { screenReaderOn } from '../a11y/screen-reader.js';
 import { TermView, type TermViewOptions } from '../terminal/term-view.js';
 import { pageHooks } from './page-hooks.js';
 import { termFontSize } from './presenter.js';
@@ -14,6 +15,8 @@ export class TerminalTabs {
   private session: CreateSessionResponse | undefined;
   private events: TerminalEvents | undefined;
   private readonly plus: HTMLButtonElement;
+  /** The tabs themselves (role tablist); the `+` button sits beside it, not in it. */
+  private readonly list: HTMLElement;
 
   /** `onAdd` asks the server for another terminal (the `+` tab); it resolves with its name and title. */
   constructor(
@@ -21,6 +24,21 @@ export class TerminalTabs {
     private readonly boxEl: HTMLElement,
     private readonly onAdd: () => Promise<{ name: string; title: string } | undefined>,
   ) {
+    this.list = document.createElement('div');
+    this.list.className = 'tab-list';
+    this.list.setAttribute('role', 'tablist');
+    this.list.setAttribute('aria-label', 'Terminals');
+    // Arrow keys move between tabs (one tab stop for the row, as in any tab list).
+    this.list.onkeydown = (ev) => {
+      const tabs = [...this.list.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+      const i = tabs.indexOf(document.activeElement as HTMLButtonElement);
+      if (i < 0) return;
+      const to = ev.key === 'ArrowRight' ? (i + 1) % tabs.length : ev.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : ev.key === 'Home' ? 0 : ev.key === 'End' ? tabs.length - 1 : -1;
+      if (to < 0) return;
+      ev.preventDefault();
+      this.select(tabs[to].dataset.terminal!, false);
+      tabs[to].focus();
+    };
     this.plus = document.createElement('button');
     this.plus.className = 'tab tab-add';
     this.plus.textContent = '+';
@@ -38,7 +56,8 @@ export class TerminalTabs {
     this.session = s;
     this.events = events;
     pageHooks.terminals = {};
-    this.tabsEl.replaceChildren(this.plus);
+    this.list.replaceChildren();
+    this.tabsEl.replaceChildren(this.list, this.plus);
     this.boxEl.replaceChildren();
     s.terminals.forEach(({ name, title }) => this.add(name, title));
     this.select(s.terminals[0]?.name ?? '');
@@ -51,33 +70,47 @@ export class TerminalTabs {
     el.className = 'term';
     el.dataset.terminal = name;
     el.hidden = true;
+    el.id = `term-${name}`;
+    el.setAttribute('role', 'tabpanel');
+    el.setAttribute('aria-labelledby', `tab-${name}`);
     this.boxEl.append(el);
     const tab = document.createElement('button');
     tab.className = 'tab';
+    tab.id = `tab-${name}`;
     tab.textContent = title ?? name;
     tab.dataset.terminal = name;
+    tab.setAttribute('role', 'tab');
+    tab.setAttribute('aria-controls', el.id);
     tab.setAttribute('aria-selected', 'false');
+    tab.tabIndex = -1;
     tab.onclick = () => this.select(name);
-    this.tabsEl.insertBefore(tab, this.plus);
-    const view = new TermView(el, { sessionId: s.id, token: s.token, name, ...this.events! });
+    this.list.append(tab);
+    const view = new TermView(el, { sessionId: s.id, token: s.token, name, screenReader: screenReaderOn(), ...this.events! });
     view.setFontSize(termFontSize());
     this.views.push(view);
     pageHooks.terminals[name] = view.term;
     return view;
   }
 
-  /** Brings a terminal into view and focuses it; undefined if the session has no such terminal. */
-  select(name: string): TermView | undefined {
+  /** Brings a terminal into view and focuses it (unless `focus` is false); undefined if the session has no such terminal. */
+  select(name: string, focus = true): TermView | undefined {
     let found: TermView | undefined;
     for (const v of this.views) {
       const on = v.el.dataset.terminal === name;
       v.el.hidden = !on;
       if (on) found = v;
     }
-    for (const t of this.tabsEl.querySelectorAll<HTMLButtonElement>('.tab')) t.setAttribute('aria-selected', String(t.dataset.terminal === name));
+    for (const t of this.list.querySelectorAll<HTMLButtonElement>('.tab')) {
+      t.setAttribute('aria-selected', String(t.dataset.terminal === name));
+      t.tabIndex = t.dataset.terminal === name ? 0 : -1;
+    }
     found?.refit();
-    found?.focus();
+    if (focus) found?.focus();
     return found;
+  }
+
+  setScreenReader(on: boolean): void {
+    for (const v of this.views) v.setScreenReader(on);
   }
 
   setFontSize(px: number): void {

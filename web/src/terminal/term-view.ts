@@ -7,6 +7,7 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { CloseCode, decodeServerFrame, encodeClientFrame, type TerminalStatus } from '../../../server/protocol/frames.js';
+import { focusOutside } from '../a11y/focus.js';
 
 export interface TermViewOptions {
   sessionId: string;
@@ -14,6 +15,8 @@ export interface TermViewOptions {
   name: string;
   onState(state: 'connecting' | 'open' | 'closed', detail?: string): void;
   onFatal(code: number, reason: string): void;
+  /** xterm.js's screen-reader mode (an accessibility tree of the rows, output announced). */
+  screenReader?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -38,6 +41,9 @@ export class TermView {
       scrollback: 5000,
       allowProposedApi: true,
       theme: { background: '#0f1419', foreground: '#e6e1cf', cursor: '#ffcc66', selectionBackground: '#33415e' },
+      screenReaderMode: opts.screenReader ?? false,
+      // WCAG AA for what programs print too: xterm lightens dim or dark colours until they reach 4.5:1.
+      minimumContrastRatio: 4.5,
     });
     this.term.loadAddon(this.fit);
     this.term.loadAddon(new WebLinksAddon());
@@ -52,6 +58,13 @@ export class TermView {
     // Copy like a desktop terminal: Ctrl+Shift+C always, Ctrl+C when text is selected (else it is
     // the shell's interrupt). Paste (Ctrl+Shift+V, Ctrl+V, middle click) is the browser's own.
     this.term.attachCustomKeyEventHandler((e) => {
+      // Tab belongs to the shell (completion), so Ctrl+Shift+Right/Left leave the terminal the way
+      // Tab/Shift+Tab would (README, and the line under the terminals).
+      if (e.ctrlKey && e.shiftKey && !e.altKey && !e.metaKey && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
+        e.preventDefault();
+        if (e.type === 'keydown') focusOutside(this.el, e.key === 'ArrowRight' ? 1 : -1);
+        return false;
+      }
       if (e.type !== 'keydown' || !e.ctrlKey || e.altKey || e.metaKey || e.key.toLowerCase() !== 'c') return true;
       const sel = this.term.getSelection();
       if (!e.shiftKey && !sel) return true;
@@ -76,6 +89,10 @@ export class TermView {
     if (this.term.options.fontSize === px) return;
     this.term.options.fontSize = px;
     this.refit();
+  }
+
+  setScreenReader(on: boolean): void {
+    this.term.options.screenReaderMode = on;
   }
 
   refit(): void {
