@@ -31,6 +31,7 @@ export class EventSocket {
 
   dispose(): void {
     this.disposed = true;
+    markStale(false);
     clearTimeout(this.retryTimer);
     this.listeners.clear();
     this.ws?.close(CloseCode.normal, 'page left the session');
@@ -57,12 +58,22 @@ export class EventSocket {
         return;
       }
       if (msg.type !== 'event') this.lastByType.set(msg.type, msg);
+      markStale(false);
       for (const fn of this.listeners) fn(msg);
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws || this.disposed || TERMINAL_CLOSES.includes(ev.code)) return;
+      markStale(true);
       const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.retries++);
       this.retryTimer = setTimeout(() => this.connect(), delay);
     };
   }
+}
+
+/** The kernel view shows the last snapshots it had: while the socket is down they are marked stale. */
+function markStale(stale: boolean): void {
+  const kv = document.getElementById('kernel-view');
+  if (!kv) return;
+  if (stale) kv.dataset.stale = 'true';
+  else delete kv.dataset.stale;
 }
