@@ -300,4 +300,41 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
       await full.close();
     }
   });
+
+  it('Reset step leaves the sandbox as the step text assumes, and exit in the top shell offers a new one', async () => {
+    const page = await openPage();
+    await page.click('.lab-card[data-lab="first-namespace"]');
+    await page.waitForSelector('.lab-step[data-step="1"]');
+    await typeIn(page, 'hostname my-box');
+    await page.waitForSelector('.lab-step-item.lab-passed[data-step="1"]', { timeout: 15_000 });
+    await page.click('.lab-next');
+    await typeIn(page, 'unshare --uts bash');
+    await typeIn(page, 'hostname inner');
+    await page.waitForSelector('.lab-step-item.lab-passed[data-step="2"]', { timeout: 15_000 });
+    await page.click('.lab-next');
+    await page.waitForSelector('.lab-step[data-step="3"]');
+    const first = await sessionId(page);
+    await page.click('.lab-step[data-step="3"] .lab-reset');
+    await page.click('.confirm-dialog .confirm-ok');
+    await page.waitForFunction((id) => window.__isoplay.session && window.__isoplay.session.id !== id, first);
+    await waitForTerm(page, /root@my-box/);
+    await page.waitForSelector('.lab-step[data-step="3"]');
+    if (await page.$('.lab-predict-opt:not([disabled])')) await page.click('.lab-predict-opt >> nth=1');
+    // The step's first command leaves a nested shell only when there is one: after the reset there is none.
+    await page.locator('.lab-step[data-step="3"] .lab-run').first().click();
+    await waitForTerm(page, /^No nested shell here: nothing to leave\.$/m);
+    await typeIn(page, 'echo still=$((1+1))');
+    await waitForTerm(page, /^still=2$/m);
+    expect(await termText(page)).not.toMatch(/the shell exited/);
+    await screenshot(page, 'flow-reset-step-3');
+    // exit in the top shell: the terminal says so and Enter opens a new shell in the same sandbox.
+    await typeIn(page, 'exit');
+    await waitForTerm(page, /the shell exited with code 0 — press Enter for a new shell/);
+    await screenshot(page, 'flow-top-shell-exit');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, /root@my-box:~# $/m);
+    await typeIn(page, 'echo back=$((2+3))');
+    await waitForTerm(page, /^back=5$/m);
+    await page.close();
+  });
 });
