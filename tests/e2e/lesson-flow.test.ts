@@ -263,6 +263,7 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
     await page.waitForSelector('.notfound');
     expect(await page.textContent('.notfound')).toMatch(/Not found.*There is no page at \/labs\/no-such-thing\./);
     expect(await page.evaluate(() => window.__isoplay.session)).toBeUndefined();
+    expect(await page.isHidden('#new-sandbox')).toBe(true);
     await screenshot(page, 'flow-not-found');
     await page.goto(`${srv.base}/?lab=no-such-lab`);
     await page.waitForSelector('.notfound');

@@ -325,6 +325,8 @@ export function mountLabPreview(root: HTMLElement, id: string, get: <T>(path: st
   void get<LabDetail>(`/api/labs/${id}`)
     .then((lab) => {
       if (disposed) return;
+      const header = document.getElementById('lab-name');
+      if (header) header.textContent = `Lab: ${lab.title}`;
       const wrap = el('div', 'lab-view lab-preview');
       wrap.append(el('h2', 'lab-h', lab.title), el('div', 'lab-note', 'Waiting for a free sandbox: read ahead, the Run buttons work once it starts.'));
       const steps = el('ol', 'lab-steps');

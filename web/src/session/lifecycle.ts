@@ -70,7 +70,6 @@ export class SessionLifecycle {
       runInTerminal: (terminal, text) => {
         const v = this.deps.terminals.select(terminal);
         if (!v) return false;
-        markSandboxUsed();
         v.type(text.endsWith('\n') ? text.replace(/\n$/, '\r') : `${text}\r`);
         return true;
       },
@@ -179,7 +178,7 @@ export class SessionLifecycle {
     this.events = new EventSocket(s);
     this.events.subscribe(showAnnouncement);
     const started = s;
-    this.deps.terminals.mount(s, { onState: setConn, onFatal: (code, reason) => this.onTerminalFatal(started, code, reason) });
+    this.deps.terminals.mount(s, { onState: setConn, onFatal: (code, reason) => this.onTerminalFatal(started, code, reason), onInput: markSandboxUsed });
     for (const cleanup of this.panels) cleanup();
     this.panels = this.deps.mountPanels(this.ctx);
   }
@@ -272,10 +271,13 @@ export function showNotFound(what: string): void {
   const p = document.createElement('p');
   p.textContent = `${what} It may have been renamed, or the link has a typo.`;
   const back = document.createElement('a');
-  back.className = 'btn btn-primary notfound-back';
+  back.className = 'btn notfound-back';
   back.href = '/';
   back.textContent = '← All labs';
   box.append(h, p, back);
   document.title = 'Not found · Isolation Playground';
   main?.replaceWith(box);
+  // No sandbox here: the top bar's session controls go too.
+  $('lab-name').textContent = '';
+  for (const id of ['conn', 'present', 'new-sandbox', 'help']) $(id).hidden = true;
 }

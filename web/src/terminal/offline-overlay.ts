@@ -1,6 +1,6 @@
 // What a terminal shows while its socket is down: the terminal dimmed under "Reconnecting…" with
 // a countdown to the next try, and a notice when the learner types (the keys are not sent).
-import '../session/flow.css';
+import './offline-overlay.css';
 
 export class OfflineOverlay {
   private box: HTMLElement | undefined;

@@ -7,7 +7,6 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { CloseCode, decodeServerFrame, encodeClientFrame, type TerminalStatus } from '../../../server/protocol/frames.js';
-import { markSandboxUsed } from '../session/confirm.js';
 import { OfflineOverlay } from './offline-overlay.js';
 
 export interface TermViewOptions {
@@ -16,6 +15,8 @@ export interface TermViewOptions {
   name: string;
   onState(state: 'connecting' | 'open' | 'closed', detail?: string): void;
   onFatal(code: number, reason: string): void;
+  /** The learner typed (or ran) something that reached the shell. */
+  onInput?(): void;
 }
 
 const encoder = new TextEncoder();
@@ -107,7 +108,7 @@ export class TermView {
       this.offline.refuse();
       return false;
     }
-    markSandboxUsed();
+    this.opts.onInput?.();
     return true;
   }
 
