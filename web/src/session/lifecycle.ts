@@ -175,7 +175,7 @@ export class SessionLifecycle {
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
     $('lab-name').textContent = s.lab ? `Lab: ${s.lab}` : s.mode === 'host' ? 'Host shell (no sandbox!)' : 'Free sandbox';
     this.events?.dispose();
-    this.events = new EventSocket(s);
+    this.events = new EventSocket(s, markKernelViewStale);
     this.events.subscribe(showAnnouncement);
     const started = s;
     this.deps.terminals.mount(s, { onState: setConn, onFatal: (code, reason) => this.onTerminalFatal(started, code, reason), onInput: markSandboxUsed });
@@ -280,4 +280,11 @@ export function showNotFound(what: string): void {
   // No sandbox here: the top bar's session controls go too.
   $('lab-name').textContent = '';
   for (const id of ['conn', 'present', 'new-sandbox', 'help']) $(id).hidden = true;
+}
+
+/** The kernel view shows the last snapshots it had: while the event socket is down they are marked stale. */
+function markKernelViewStale(stale: boolean): void {
+  const kv = $('kernel-view');
+  if (stale) kv.dataset.stale = 'true';
+  else delete kv.dataset.stale;
 }
