@@ -211,6 +211,7 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
     await page.waitForTimeout(1500);
     expect(await sessionId(page)).toBeUndefined();
     expect(srv.app.registry.get(first!)).toBeUndefined();
+    expect(await page.$$eval('#lab-panel .lab-run', (els) => els.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
     await screenshot(page, 'flow-session-ended');
     await page.click('.end-restore');
     await page.waitForSelector('.end-card', { state: 'detached' });

@@ -226,6 +226,8 @@ export class SessionLifecycle {
       this.events = undefined;
     }
     setConn('closed', 'the sandbox ended');
+    // The lab text stays readable; what needs the sandbox waits for a new one.
+    for (const b of $('lab-panel').querySelectorAll<HTMLButtonElement>('.lab-run, .lab-check, .lab-predict-opt')) b.disabled = true;
     const lab = s.lab;
     const restoreStep = at ? Math.min(at.current, at.steps - 1) : undefined;
     showEndCard($('terminals').parentElement!, {
