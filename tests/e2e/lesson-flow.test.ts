@@ -260,7 +260,8 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
 
   it('an unknown page or lab gets a not-found page with a way back', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${srv.base}/labs/no-such-thing`);
+    const res = await page.goto(`${srv.base}/labs/no-such-thing`);
+    expect(res?.status()).toBe(404);
     await page.waitForSelector('.notfound');
     expect(await page.textContent('.notfound')).toMatch(/Not found.*There is no page at \/labs\/no-such-thing\./);
     expect(await page.evaluate(() => window.__isoplay.session)).toBeUndefined();
