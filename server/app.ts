@@ -125,7 +125,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     if (req.url.startsWith('/api/') || !fs.existsSync(path.join(webRoot, 'index.html'))) {
       return reply.code(404).send(new IsoplayError('ISOPLAY_ERR_NOT_FOUND', { detail: `${req.method} ${req.url.split('?')[0]}` }).toJSON());
     }
-    return reply.type('text/html').sendFile('index.html');
+    // The page itself says "not found" with a way back (web/src/main.ts); the status says it too.
+    return reply.code(404).type('text/html').sendFile('index.html');
   });
 
   return app;

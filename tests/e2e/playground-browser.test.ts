@@ -150,8 +150,9 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await screenshot(page, 'lab-done');
     // The second terminal ran the observer's command: it saw the nested sleep/bash with its own PID.
     expect(await termText(page, 'observer')).toMatch(/unshare --pid/);
-    // Back on the lab list (a new session), the learner's progress is read through that session.
+    // Back on the lab list (a new session, after the page asks), the learner's progress is read through that session.
     await page.click('.lab-back');
+    await page.click('.confirm-dialog .confirm-ok');
     await page.waitForSelector('.lab-card[data-lab="first-namespace"] .lab-meta b');
     expect(await page.textContent('.lab-card[data-lab="first-namespace"] .lab-meta b')).toBe('done ✓');
     await page.close();
@@ -185,6 +186,7 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await waitForTerm(page, /hostname wrong/);
     const oldId = await page.evaluate(() => window.__isoplay.session?.id);
     await page.click('.lab-step[data-step="2"] .lab-reset');
+    await page.click('.confirm-dialog .confirm-ok');
     await page.waitForFunction((id) => window.__isoplay.session?.id && window.__isoplay.session.id !== id, oldId);
     // The new sandbox is at step 2: step 1's solve ran again (hostname my-box), the mess is gone.
     await waitForTerm(page, /root@my-box/);
@@ -359,10 +361,13 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     const first = await page.evaluate(() => window.__isoplay.session!.id);
     await page.click('.term[data-terminal="shell"]');
     await page.keyboard.type('hostname doomed-box; kill -TERM 1\n');
+    // The end card says why; a fresh sandbox comes when the learner asks for it.
+    await page.waitForSelector('.end-card', { timeout: 15_000 });
+    expect(await page.textContent('.end-card')).toMatch(/Why: the sandbox ended: its init \(PID 1\) exited\./);
+    await page.click('.end-card .end-start-again');
     await page.waitForFunction((id) => window.__isoplay.session && window.__isoplay.session.id !== id, first, { timeout: 15_000 });
-    await page.waitForSelector('#banner:not([hidden])');
-    expect(await page.textContent('#banner')).toMatch(/Your session ended \(the sandbox ended: its init \(PID 1\) exited\)\. This is a fresh sandbox\./);
     await waitForTerm(page, /root@sandbox/);
+    await page.click('.term[data-terminal="shell"]');
     await page.keyboard.type('hostname\n');
     await waitForTerm(page, /^sandbox$/m);
     expect(srv.app.registry.get(first)).toBeUndefined();

@@ -55,6 +55,26 @@ describe('EventSocket', () => {
     events.dispose();
   });
 
+  it('says its snapshots are stale while the connection is down, and fresh again with the first new message', () => {
+    const seen: boolean[] = [];
+    const events = new EventSocket(session, (stale) => seen.push(stale));
+    latest().onopen?.();
+    latest().receive({ type: 'kernel', host: {} });
+    expect(seen.at(-1)).toBe(false);
+    latest().drop(1006);
+    expect(seen.at(-1)).toBe(true);
+    vi.advanceTimersByTime(1000);
+    latest().onopen?.();
+    // Open is not enough: the view is live again when the server's fresh snapshots arrive.
+    expect(seen.at(-1)).toBe(true);
+    latest().receive({ type: 'kernel', host: {} });
+    expect(seen.at(-1)).toBe(false);
+    // A close that ends the session is not a stale view: the page shows why the session ended.
+    latest().drop(CloseCode.expired);
+    expect(seen.at(-1)).toBe(false);
+    events.dispose();
+  });
+
   it('reconnects with a growing delay after a dropped connection, and starts over once one opens', () => {
     const events = new EventSocket(session);
     latest().drop(1006);

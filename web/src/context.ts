@@ -12,6 +12,10 @@ export interface PageContext {
   runInTerminal(terminal: string, text: string): boolean;
   /** Replaces the session (lab start or reset): session/lifecycle.ts tears down terminals and sockets and rebuilds. */
   startSession(opts: { lab?: string; resetStep?: number }): Promise<void>;
+  /** The step a lab session was started at (Reset step, Start again, Restore): the panel shows it first. */
+  startStep?: number;
+  /** The lab panel says which step the learner reached, so a session that ends can be restored to it. */
+  reportLab?(at: { title: string; current: number; steps: number }): void;
   /** The learner token kept in localStorage (progress survives). */
   learner: string;
 }

@@ -5,8 +5,9 @@ import './style.css';
 import { mountScreenReaderSwitch } from './a11y/screen-reader.js';
 import { $ } from './dom.js';
 import { mountKernelView } from './kernel/view.js';
-import { mountLabPanel } from './labs/panel.js';
-import { SessionLifecycle } from './session/lifecycle.js';
+import { mountLabPanel, mountLabPreview } from './labs/panel.js';
+import { api } from './api.js';
+import { SessionLifecycle, showNotFound } from './session/lifecycle.js';
 import { mountPresenter } from './session/presenter.js';
 import { showBanner } from './session/status.js';
 import { TerminalTabs } from './session/tabs.js';
@@ -16,13 +17,19 @@ const terminals = new TerminalTabs($('term-tabs'), $('terminals'), () => session
 const session: SessionLifecycle = new SessionLifecycle({
   terminals,
   mountPanels: (ctx) => [mountLabPanel($('lab-panel'), ctx), mountKernelView($('kernel-view'), ctx)],
+  previewLab: (lab) => (lab ? [mountLabPreview($('lab-panel'), lab, (path) => api('GET', path))] : []),
 });
 mountHelpButton(() => session.current);
-$('new-sandbox').onclick = () => void session.start({ lab: session.current?.lab });
+$('new-sandbox').onclick = () => void session.replace({ lab: session.current?.lab });
 mountPresenter((px) => terminals.setFontSize(px));
 mountScreenReaderSwitch((on) => terminals.setScreenReader(on));
 
 async function boot(): Promise<void> {
+  // The server answers every unknown path with this page: say so, rather than open a sandbox.
+  if (!['/', '/index.html'].includes(location.pathname)) {
+    showNotFound(`There is no page at ${location.pathname}.`);
+    return;
+  }
   const join = await joinFromUrl();
   // A session from before the join does not carry the workshop: start a new one.
   if (join.joined) session.forgetSaved();

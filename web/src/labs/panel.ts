@@ -11,6 +11,7 @@ import './lab-panel.css';
 
 type Progress = LabProgress;
 type CheckResult = StepCheckResult;
+type Prediction = { correct: boolean; explain: string; answer: number; choice: number; fetching?: boolean };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -57,23 +58,37 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
   }
 
   async function showLab(id: string): Promise<void> {
-    const [lab, progress0] = await Promise.all([
+    const [lab, progress0, catalog] = await Promise.all([
       ctx.api<LabDetail>('GET', `/api/labs/${id}`),
       ctx.api<Progress>('GET', `/api/sessions/${ctx.session.id}/lab`),
+      ctx.api<{ labs: LabSummary[]; paths: LabPathView[] }>('GET', '/api/labs').catch(() => ({ labs: [], paths: [] })),
     ]);
     if (disposed) return;
     const header = document.getElementById('lab-name');
     if (header) header.textContent = `Lab: ${lab.title}`;
     let progress = progress0;
-    let viewing = Math.min(progress.current, lab.steps.length - 1);
+    let viewing = Math.min(ctx.startStep ?? progress.current, progress.current, lab.steps.length - 1);
     const hintsShown = new Map<number, number>();
-    const predicted = new Map<number, { correct: boolean; explain: string; answer: number }>();
-    for (const [k, v] of Object.entries(progress.predictions)) predicted.set(Number(k), { correct: v.correct, explain: '', answer: -1 });
+    const predicted = new Map<number, Prediction>();
+    for (const [k, v] of Object.entries(progress.predictions)) predicted.set(Number(k), { correct: v.correct, explain: '', answer: v.correct ? v.choice : -1, choice: v.choice });
+    // After a reload only the choice is known: the same answer again brings back the right one and why.
+    const explainAgain = (i: number, p: Prediction) => {
+      if (p.explain || p.fetching) return;
+      p.fetching = true;
+      void ctx
+        .api<Omit<Prediction, 'choice'>>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${i + 1}/predict`, { choice: p.choice })
+        .then((r) => {
+          predicted.set(i, { ...r, explain: r.explain ?? '', choice: p.choice });
+          if (viewing === i) renderSoon();
+        })
+        .catch(() => undefined);
+    };
     let lastResult: { step: number; status: string; message: string } | undefined;
     let announced: typeof lastResult;
 
     const render = () => {
       const focusMark = markFocus(root);
+      ctx.reportLab?.({ title: lab.title, current: progress.current, steps: lab.steps.length });
       const passed = new Set(progress.passed.map((p) => p.step));
       const wrap = el('div', 'lab-view');
       const head = el('div', 'lab-head');
@@ -107,18 +122,34 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         const q = el('div', 'lab-predict');
         q.append(el('div', 'lab-predict-q', `Predict first: ${step.predict.question}`));
         const got = predicted.get(viewing);
+        if (got) explainAgain(viewing, got);
         step.predict.options.forEach((opt, oi) => {
-          const b = el('button', 'lab-predict-opt', opt);
+          const b = el('button', 'lab-predict-opt');
+          b.dataset.option = String(oi);
           b.disabled = !!got;
-          if (got && got.answer === oi) b.classList.add('lab-right');
+          // Marked in words as well as colour: the learner's wrong answer, and the right one.
+          let mark = '';
+          if (got && got.answer === oi) {
+            b.classList.add('lab-right');
+            mark = got.choice === oi ? '✓ Your answer, right' : '✓ The right answer';
+          } else if (got && got.choice === oi) {
+            b.classList.add('lab-wrong');
+            mark = '✗ Your answer';
+          }
+          b.append(el('span', 'lab-predict-text', opt));
+          if (mark) b.append(el('span', 'lab-predict-mark', mark));
           b.onclick = async () => {
-            const r = await ctx.api<{ correct: boolean; explain: string; answer: number }>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${viewing + 1}/predict`, { choice: oi });
-            predicted.set(viewing, r);
+            const at = viewing;
+            const r = await ctx.api<Omit<Prediction, 'choice'>>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${at + 1}/predict`, { choice: oi });
+            predicted.set(at, { ...r, explain: r.explain ?? '', choice: oi });
             render();
           };
           q.append(b);
         });
-        if (got?.explain) q.append(el('div', `lab-predict-explain ${got.correct ? 'lab-ok' : 'lab-miss'}`, `${got.correct ? 'Right!' : 'Not quite.'} ${got.explain}`));
+        if (got) {
+          const verdict = got.correct ? 'Right!' : 'Not quite: the right answer is marked ✓.';
+          q.append(el('div', `lab-predict-explain ${got.correct ? 'lab-ok' : 'lab-miss'}`, `${verdict} ${got.explain}`.trim()));
+        }
         body.append(q);
       }
       const text = el('div', 'lab-md');
@@ -174,11 +205,107 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         if (announced !== lastResult) announce(result.textContent!);
         announced = lastResult;
       }
-      if (progress.done) body.append(el('div', 'lab-result lab-result-passed lab-done', '✓ Lab complete! Every step was checked against the real kernel.'));
+      if (progress.done) body.append(doneCard());
       wrap.append(body);
       root.replaceChildren(wrap);
       // A keyboard user stays where they were; what replaced a disabled button comes next.
       restoreFocus(root, focusMark, ['.lab-next', '.lab-predict-explain', '.lab-result', '.lab-step-title']);
+      pending = false;
+    };
+
+    // Lab complete: what comes next in the suggested path (labs/paths.yaml) this lab is in.
+    const doneCard = () => {
+      const box = el('div', 'lab-result lab-result-passed lab-done');
+      box.append(el('div', undefined, '✓ Lab complete! Every step was checked against the real kernel.'));
+      const path = catalog.paths.find((p) => p.labs.includes(id));
+      const runnable = (l: string) => catalog.labs.find((x) => x.id === l && x.available);
+      const next = path?.labs.slice(path.labs.indexOf(id) + 1).map(runnable).find(Boolean);
+      if (path && next) {
+        box.append(el('div', 'lab-next-lab-why', `Next in “${path.title}”:`));
+        const b = el('button', 'btn btn-primary lab-next-lab', `${next.title} →`);
+        b.dataset.lab = next.id;
+        b.onclick = () => void ctx.startSession({ lab: next.id });
+        box.append(b);
+      } else {
+        box.append(el('div', 'lab-next-lab-why', path ? `That was the last lab of “${path.title}”.` : 'Pick another lab from the list.'));
+        const b = el('button', 'btn lab-next-lab', 'All labs');
+        b.onclick = () => void ctx.startSession({});
+        box.append(b);
+      }
+      return box;
+    };
+
+    // A re-render the learner did not ask for (a check passed in the background, an explanation
+    // arrived) waits while the pointer is over the panel: nothing moves under it.
+    let pending = false;
+    const renderSoon = () => {
+      if (root.matches(':hover')) pending = true;
+      else render();
+    };
+    // The ✓ message is scrolled into view the same way: at once, or when the pointer leaves.
+    let reveal = false;
+    const revealNow = () => (root.querySelector('.lab-done') ?? root.querySelector('.lab-step .lab-result'))?.scrollIntoView({ block: 'nearest' });
+    const revealSoon = () => {
+      if (root.matches(':hover')) reveal = true;
+      else revealNow();
+    };
+    root.onpointerleave = () => {
+      if (pending) render();
+      if (reveal) revealNow();
+      reveal = false;
+    };
+
+    // A step passed by an automatic check: marked in place (its dot, the progress bar, its Check
+    // button, the ✓ message and "Next step →" added below the buttons), so no button moves.
+    const markPassed = (step: number, message: string) => {
+      ctx.reportLab?.({ title: lab.title, current: progress.current, steps: lab.steps.length });
+      const passed = new Set(progress.passed.map((p) => p.step));
+      const pct = Math.round((passed.size / lab.steps.length) * 100);
+      const fill = root.querySelector<HTMLElement>('.lab-progress-fill');
+      if (fill) fill.style.width = `${pct}%`;
+      const count = root.querySelector('.lab-progress span');
+      if (count) count.textContent = `${passed.size} of ${lab.steps.length} steps done`;
+      root.querySelectorAll<HTMLElement>('.lab-step-item').forEach((li, i) => {
+        if (passed.has(i) && !li.classList.contains('lab-passed')) {
+          li.classList.add('lab-passed');
+          li.querySelector('.lab-dot')!.textContent = '✓';
+          li.querySelector('.lab-step-open')?.insertAdjacentHTML('beforeend', '<span class="sr-only"> (passed)</span>');
+        }
+        if (i <= progress.current && li.classList.contains('lab-locked')) {
+          li.classList.remove('lab-locked');
+          li.onclick = () => { viewing = i; render(); };
+          // Now a step the learner may open: a button, as render() makes it.
+          li.innerHTML = `<button type="button" class="lab-step-open">${li.innerHTML}</button>`;
+        }
+      });
+      const body = root.querySelector<HTMLElement>(`.lab-step[data-step="${step + 1}"]`);
+      if (!body) return;
+      // Passed without a prediction: the commands are shown (unblurred in place, nothing moves).
+      const hidden = body.querySelector('.lab-hidden-until-predict');
+      hidden?.classList.remove('lab-hidden-until-predict');
+      hidden?.querySelectorAll<HTMLElement>('.lab-block').forEach((b) => (b.inert = false));
+      const note = body.querySelector('.lab-note');
+      if (note) note.textContent = 'Passed: the commands are shown.';
+      const check = body.querySelector<HTMLButtonElement>('.lab-check');
+      if (check) {
+        check.disabled = true;
+        check.textContent = 'Passed ✓';
+      }
+      const actions = body.querySelector('.lab-actions');
+      if (actions && !actions.querySelector('.lab-next') && step + 1 < lab.steps.length) {
+        const next = el('button', 'btn btn-primary lab-next', 'Next step →');
+        next.onclick = () => { viewing = step + 1; render(); };
+        actions.append(next);
+      }
+      body.querySelector('.lab-result:not(.lab-done)')?.remove();
+      const result = el('div', 'lab-result lab-result-passed', `✓ ${message}`);
+      result.setAttribute('role', 'status');
+      announce(result.textContent!);
+      const done = body.querySelector('.lab-done');
+      if (done) done.before(result);
+      else body.append(result);
+      if (progress.done && !done) body.append(doneCard());
+      revealSoon();
     };
 
     root.onclick = (ev) => {
@@ -197,11 +324,12 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
     unsubscribe = ctx.onEvent((m) => {
       if (m.type === 'event' && m.kind === 'step-passed' && m.lab === id) {
         void ctx.api<Progress>('GET', `/api/sessions/${ctx.session.id}/lab`).then((p) => {
+          if (disposed) return;
           progress = p;
           lastResult = { step: m.step, status: 'passed', message: m.message };
           // No jump to the next step: the passed step's ✓ and its payoff stay where the learner is
           // reading, and "Next step →" moves on (a jump also moved Run buttons under the pointer).
-          render();
+          markPassed(m.step, m.message);
         });
       }
     });
@@ -214,5 +342,42 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
     disposed = true;
     unsubscribe?.();
     root.onclick = null;
+    root.onpointerleave = null;
+  };
+}
+
+/**
+ * A lab shown read-only while no sandbox can start (the playground is full): its title and its
+ * first step's text, with the commands visible but not runnable. Returns its cleanup.
+ */
+export function mountLabPreview(root: HTMLElement, id: string, get: <T>(path: string) => Promise<T>): () => void {
+  let disposed = false;
+  void get<LabDetail>(`/api/labs/${id}`)
+    .then((lab) => {
+      if (disposed) return;
+      const header = document.getElementById('lab-name');
+      if (header) header.textContent = `Lab: ${lab.title}`;
+      const wrap = el('div', 'lab-view lab-preview');
+      wrap.append(el('h2', 'lab-h', lab.title), el('div', 'lab-note', 'Waiting for a free sandbox: read ahead, the Run buttons work once it starts.'));
+      const steps = el('ol', 'lab-steps');
+      lab.steps.forEach((s, i) => {
+        const li = el('li', `lab-step-item${i ? ' lab-locked' : ' lab-current'}`);
+        li.innerHTML = `<span class="lab-dot">${i + 1}</span> ${esc(s.title)}`;
+        steps.append(li);
+      });
+      const step = lab.steps[0];
+      const body = el('article', 'lab-step');
+      body.dataset.step = '1';
+      body.append(el('h3', 'lab-step-title', `Step 1: ${step.title}`));
+      const text = el('div', 'lab-md');
+      text.innerHTML = renderStepMarkdown(step.markdown, step.terminal);
+      text.querySelectorAll<HTMLButtonElement>('.lab-run').forEach((b) => (b.disabled = true));
+      body.append(text);
+      wrap.append(steps, body);
+      root.replaceChildren(wrap);
+    })
+    .catch(() => undefined);
+  return () => {
+    disposed = true;
   };
 }

@@ -18,7 +18,11 @@ export class EventSocket {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
-  constructor(private readonly session: CreateSessionResponse) {
+  /** `onStale(true)` when the socket drops (the snapshots it gave are no longer live), false once fresh ones arrive or on dispose. */
+  constructor(
+    private readonly session: CreateSessionResponse,
+    private readonly onStale: (stale: boolean) => void = () => undefined,
+  ) {
     this.connect();
   }
 
@@ -31,6 +35,7 @@ export class EventSocket {
 
   dispose(): void {
     this.disposed = true;
+    this.onStale(false);
     clearTimeout(this.retryTimer);
     this.listeners.clear();
     this.ws?.close(CloseCode.normal, 'page left the session');
@@ -57,12 +62,15 @@ export class EventSocket {
         return;
       }
       if (msg.type !== 'event') this.lastByType.set(msg.type, msg);
+      this.onStale(false);
       for (const fn of this.listeners) fn(msg);
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws || this.disposed || TERMINAL_CLOSES.includes(ev.code)) return;
+      this.onStale(true);
       const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.retries++);
       this.retryTimer = setTimeout(() => this.connect(), delay);
     };
   }
 }
+

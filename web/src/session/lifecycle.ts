@@ -7,7 +7,10 @@ import type { CreateSessionResponse, SessionSummary } from '../../../server/prot
 import { CloseCode } from '../../../server/protocol/frames.js';
 import { api, ApiError } from '../api.js';
 import type { PageContext } from '../context.js';
+import type { LossQuestion } from './confirm.js';
 import { $ } from '../dom.js';
+import { confirmLoss, markSandboxFresh, markSandboxUsed } from './confirm.js';
+import { hideEndCard, showEndCard } from './end-card.js';
 import { EventSocket } from './events.js';
 import { pageHooks } from './page-hooks.js';
 import { setConn, showBanner } from './status.js';
@@ -18,7 +21,9 @@ const SESSION_KEY = 'isoplay.session';
 const LEARNER_KEY = 'isoplay.learner';
 
 // These messages are written for the learner (full, too many, slow down): shown as they are.
-const PLAIN_ERRORS = ['ISOPLAY_ERR_CAPACITY', 'ISOPLAY_ERR_RATE_LIMITED', 'ISOPLAY_ERR_TOO_MANY_SESSIONS'];
+const PLAIN_ERRORS = ['ISOPLAY_ERR_RATE_LIMITED', 'ISOPLAY_ERR_TOO_MANY_SESSIONS'];
+/** Seconds between tries while the playground is full. */
+export const CAPACITY_RETRY_S = 10;
 
 function learnerToken(): string {
   let t = localStorage.getItem(LEARNER_KEY);
@@ -33,12 +38,18 @@ export interface SessionLifecycleDeps {
   terminals: TerminalTabs;
   /** Mounts the panels that follow the session (lab panel, kernel view); each returns its cleanup. */
   mountPanels(ctx: PageContext): (() => void)[];
+  /** Shows a lab read-only while no session can start (the playground is full); returns cleanups. */
+  previewLab?(lab: string | undefined): (() => void)[];
 }
 
 export class SessionLifecycle {
   private session: CreateSessionResponse | undefined;
   private events: EventSocket | undefined;
   private panels: (() => void)[] = [];
+  private startStep: number | undefined;
+  /** The lab step the learner reached (0-based, from the lab panel) and the lab's title: the end card restores to it. */
+  private labAt: { title: string; current: number; steps: number } | undefined;
+  private retryTimer: ReturnType<typeof setInterval> | undefined;
   readonly ctx: PageContext;
 
   constructor(private readonly deps: SessionLifecycleDeps) {
@@ -50,14 +61,30 @@ export class SessionLifecycle {
       learner: learnerToken(),
       api: (method, path, body) => api(method, path, body, this.session?.token),
       onEvent: (fn) => this.events?.subscribe(fn) ?? (() => undefined),
+      get startStep() {
+        return self.startStep;
+      },
+      reportLab: (at) => {
+        this.labAt = at;
+      },
       runInTerminal: (terminal, text) => {
         const v = this.deps.terminals.select(terminal);
         if (!v) return false;
         v.type(text.endsWith('\n') ? text.replace(/\n$/, '\r') : `${text}\r`);
         return true;
       },
-      startSession: (o) => this.start(o),
+      startSession: (o) => this.replace(o),
     };
+  }
+
+  /** A sandbox the learner asked to replace (a lab, All labs, New sandbox, Reset step): asks first what will be lost. */
+  async replace(opts: { lab?: string; resetStep?: number }): Promise<void> {
+    const cur = this.session;
+    if (cur) {
+      const ok = await confirmLoss(lossQuestion(cur, opts, this.labAt));
+      if (!ok) return;
+    }
+    await this.start(opts);
   }
 
   /** The session in use; undefined before the first one runs and while a replacement starts. */
@@ -90,9 +117,14 @@ export class SessionLifecycle {
         // The server's list: terminals opened with `+` in an earlier page of this tab come back too.
         s.terminals = now.terminals.map(({ name, title }) => ({ name, ...(title ? { title } : {}) }));
         return this.start({ lab: s.lab }, s);
-      } catch {
-        // Gone (expired, or the server restarted): a new session below.
+      } catch (e) {
+        // Gone (expired, or the server restarted): said so, with a new sandbox a click away. A
+        // server that cannot be reached at all gets a new try below, which says that.
         sessionStorage.removeItem(SESSION_KEY);
+        if ((e as ApiError).status === 404 || (e as ApiError).status === 401) {
+          this.ended(s, 'it is no longer on the server (it expired after a while unused, or the server restarted)');
+          return;
+        }
       }
     }
     const lab = new URLSearchParams(location.search).get('lab') ?? undefined;
@@ -107,6 +139,8 @@ export class SessionLifecycle {
   /** Starts a session (replacing the current one), or takes `reuse`, and mounts everything on it. */
   async start(opts: { lab?: string; resetStep?: number }, reuse?: CreateSessionResponse): Promise<void> {
     showBanner(undefined);
+    hideEndCard();
+    clearInterval(this.retryTimer);
     let s = reuse;
     if (!s) {
       if (this.session) this.detach();
@@ -121,21 +155,30 @@ export class SessionLifecycle {
           showBanner(`${err.message}. You are in a free sandbox now.`, 'info');
           return;
         }
+        if (err.code === 'ISOPLAY_ERR_CAPACITY') return this.waitForRoom(opts);
+        if (err.code === 'ISOPLAY_ERR_LAB_NOT_FOUND') {
+          showNotFound(`There is no lab called “${opts.lab}”.`);
+          setConn('closed', 'no such lab');
+          return;
+        }
         showBanner(PLAIN_ERRORS.includes(err.code) ? err.message : `Could not start a sandbox: ${err.message}`);
         setConn('closed', err.code);
         return;
       }
     }
     this.session = s;
+    this.startStep = reuse ? undefined : opts.resetStep;
+    this.labAt = undefined;
+    markSandboxFresh(!reuse);
     setHelp(false);
     pageHooks.session = s;
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
     $('lab-name').textContent = s.lab ? `Lab: ${s.lab}` : s.mode === 'host' ? 'Host shell (no sandbox!)' : 'Free sandbox';
     this.events?.dispose();
-    this.events = new EventSocket(s);
+    this.events = new EventSocket(s, markKernelViewStale);
     this.events.subscribe(showAnnouncement);
     const started = s;
-    this.deps.terminals.mount(s, { onState: setConn, onFatal: (code, reason) => this.onTerminalFatal(started, code, reason) });
+    this.deps.terminals.mount(s, { onState: setConn, onFatal: (code, reason) => this.onTerminalFatal(started, code, reason), onInput: markSandboxUsed });
     for (const cleanup of this.panels) cleanup();
     this.panels = this.deps.mountPanels(this.ctx);
   }
@@ -151,6 +194,51 @@ export class SessionLifecycle {
     void api('DELETE', `/api/sessions/${old.id}`, undefined, old.token).catch(() => undefined);
   }
 
+  /**
+   * The playground is full: said, with a countdown, and tried again every CAPACITY_RETRY_S seconds.
+   * The lab panel keeps what it shows (the lab text stays readable); a page that has none yet
+   * shows the lab read-only.
+   */
+  private waitForRoom(opts: { lab?: string; resetStep?: number }): void {
+    setConn('closed', 'the playground is full');
+    if (!this.panels.length && this.deps.previewLab) this.panels = this.deps.previewLab(opts.lab);
+    let left = CAPACITY_RETRY_S;
+    const say = () => showBanner(`The playground is full: every sandbox is taken. Retrying in ${left} s (automatically)${opts.lab ? '; you can read the lab meanwhile' : ''}.`, 'info');
+    say();
+    $('banner').dataset.waiting = 'capacity';
+    this.retryTimer = setInterval(() => {
+      left--;
+      if (left > 0) return say();
+      clearInterval(this.retryTimer);
+      delete $('banner').dataset.waiting;
+      void this.start(opts);
+    }, 1000);
+  }
+
+  /** The server ended session `s`: the end card says why and offers a new sandbox or a restore. */
+  private ended(s: CreateSessionResponse, reason: string): void {
+    const at = this.labAt;
+    if (this.session?.id === s.id) {
+      this.session = undefined;
+      pageHooks.session = undefined;
+      this.deps.terminals.clear();
+      this.events?.dispose();
+      this.events = undefined;
+    }
+    setConn('closed', 'the sandbox ended');
+    // The lab text stays readable; what needs the sandbox waits for a new one.
+    for (const b of $('lab-panel').querySelectorAll<HTMLButtonElement>('.lab-run, .lab-check, .lab-predict-opt')) b.disabled = true;
+    const lab = s.lab;
+    const restoreStep = at ? Math.min(at.current, at.steps - 1) : undefined;
+    showEndCard($('terminals').parentElement!, {
+      reason,
+      labTitle: at?.title ?? lab,
+      restoreStep: lab && restoreStep !== undefined ? restoreStep + 1 : undefined,
+      startAgain: () => void this.start(lab ? { lab, resetStep: 0 } : {}),
+      restore: lab && restoreStep !== undefined && restoreStep > 0 ? () => void this.start({ lab, resetStep: restoreStep }) : undefined,
+    });
+  }
+
   private onTerminalFatal(s: CreateSessionResponse, code: number, reason: string): void {
     if (this.session?.id !== s.id) return;
     if (code !== CloseCode.noSuchSession && code !== CloseCode.expired) {
@@ -158,13 +246,47 @@ export class SessionLifecycle {
       return;
     }
     sessionStorage.removeItem(SESSION_KEY);
-    const lab = s.lab;
-    showBanner(`Your session ended (${reason}). Starting a fresh sandbox…`, 'info');
-    // Said again once the fresh one runs (starting a session clears the banner): the learner
-    // must not find a new shell under the cursor without knowing why. A lab's progress is the
-    // learner's, so the fresh sandbox is rebuilt at the step they were on.
-    void this.start({ lab }).then(() => {
-      if (this.session && this.session.id !== s.id) showBanner(`Your session ended (${reason}). This is a fresh sandbox${lab ? ', rebuilt at the step you were on' : ''}.`, 'info');
-    });
+    this.ended(s, reason);
   }
+}
+
+/** What replacing `cur` by `opts` throws away, in the learner's words. */
+function lossQuestion(cur: CreateSessionResponse, opts: { lab?: string; resetStep?: number }, at: { title: string } | undefined): LossQuestion {
+  const lost = 'This sandbox is deleted with everything in it: files you made, processes still running, and what your terminals show.';
+  const kept = cur.lab ? `Your progress in “${at?.title ?? cur.lab}” is kept: the lab comes back at the step you reached.` : undefined;
+  if (opts.resetStep !== undefined) {
+    return { title: `Reset to the start of step ${opts.resetStep + 1}?`, lost: `${lost} A new one is built at the start of step ${opts.resetStep + 1}, with the earlier steps replayed.`, kept, ok: 'Delete and reset' };
+  }
+  if (opts.lab && opts.lab !== cur.lab) return { title: 'Open another lab?', lost: `${lost} The lab starts in a new sandbox.`, kept, ok: 'Delete and open the lab' };
+  if (!opts.lab && cur.lab) return { title: 'Back to all labs?', lost: `${lost} The lab list opens in a new, empty sandbox.`, kept, ok: 'Delete and go to all labs' };
+  return { title: 'Start a new sandbox?', lost, kept, ok: 'Delete and start a new one' };
+}
+
+/** An unknown lab or page: a page of its own with a way back, instead of a banner over a broken page. */
+export function showNotFound(what: string): void {
+  const main = document.querySelector('main.layout');
+  const box = document.createElement('section');
+  box.className = 'notfound';
+  box.setAttribute('role', 'main');
+  const h = document.createElement('h1');
+  h.textContent = 'Not found';
+  const p = document.createElement('p');
+  p.textContent = `${what} It may have been renamed, or the link has a typo.`;
+  const back = document.createElement('a');
+  back.className = 'btn notfound-back';
+  back.href = '/';
+  back.textContent = '← All labs';
+  box.append(h, p, back);
+  document.title = 'Not found · Isolation Playground';
+  main?.replaceWith(box);
+  // No sandbox here: the top bar's session controls go too.
+  $('lab-name').textContent = '';
+  for (const id of ['conn', 'present', 'new-sandbox', 'help']) $(id).hidden = true;
+}
+
+/** The kernel view shows the last snapshots it had: while the event socket is down they are marked stale. */
+function markKernelViewStale(stale: boolean): void {
+  const kv = $('kernel-view');
+  if (stale) kv.dataset.stale = 'true';
+  else delete kv.dataset.stale;
 }

@@ -8,7 +8,7 @@ import { pageHooks } from './page-hooks.js';
 import { termFontSize } from './presenter.js';
 
 /** What a terminal reports to the page: its connection state, and a close that will not reconnect. */
-export type TerminalEvents = Pick<TermViewOptions, 'onState' | 'onFatal'>;
+export type TerminalEvents = Pick<TermViewOptions, 'onState' | 'onFatal' | 'onInput'>;
 
 export class TerminalTabs {
   private views: TermView[] = [];

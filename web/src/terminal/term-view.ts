@@ -8,6 +8,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { CloseCode, decodeServerFrame, encodeClientFrame, type TerminalStatus } from '../../../server/protocol/frames.js';
 import { focusOutside } from '../a11y/focus.js';
+import { OfflineOverlay } from './offline-overlay.js';
 
 export interface TermViewOptions {
   sessionId: string;
@@ -17,6 +18,8 @@ export interface TermViewOptions {
   onFatal(code: number, reason: string): void;
   /** xterm.js's screen-reader mode (an accessibility tree of the rows, output announced). */
   screenReader?: boolean;
+  /** The learner typed (or ran) something that reached the shell. */
+  onInput?(): void;
 }
 
 const encoder = new TextEncoder();
@@ -29,6 +32,7 @@ export class TermView {
   private disposed = false;
   private exited = false;
   private resizeObs: ResizeObserver;
+  private readonly offline: OfflineOverlay;
 
   constructor(
     readonly el: HTMLElement,
@@ -48,6 +52,7 @@ export class TermView {
     this.term.loadAddon(this.fit);
     this.term.loadAddon(new WebLinksAddon());
     this.term.open(el);
+    this.offline = new OfflineOverlay(el);
     try {
       const webgl = new WebglAddon();
       webgl.onContextLoss(() => webgl.dispose());
@@ -74,10 +79,13 @@ export class TermView {
       return false;
     });
     this.term.onData((d) => {
+      if (!this.input()) return;
       if (this.exited && d === '\r') return this.restart();
       this.send(encodeClientFrame({ type: 'input', data: encoder.encode(d) }));
     });
-    this.term.onBinary((d) => this.send(encodeClientFrame({ type: 'input', data: Uint8Array.from(d, (c) => c.charCodeAt(0)) })));
+    this.term.onBinary((d) => {
+      if (this.input()) this.send(encodeClientFrame({ type: 'input', data: Uint8Array.from(d, (c) => c.charCodeAt(0)) }));
+    });
     this.term.onResize(({ cols, rows }) => this.send(encodeClientFrame({ type: 'resize', cols, rows })));
     this.resizeObs = new ResizeObserver(() => this.refit());
     this.resizeObs.observe(el);
@@ -103,9 +111,22 @@ export class TermView {
     this.term.focus();
   }
 
-  /** Types text as if the learner had (exec blocks). */
+  /** Types text as if the learner had (exec blocks); refused, visibly, while disconnected. */
   type(text: string): void {
-    this.send(encodeClientFrame({ type: 'input', data: encoder.encode(text) }));
+    if (this.input()) this.send(encodeClientFrame({ type: 'input', data: encoder.encode(text) }));
+  }
+
+  /**
+   * Whether input may go to the shell now. While the socket is down it is refused with a notice,
+   * never queued: keys replayed blind into a shell after a reconnect could run anything.
+   */
+  private input(): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) {
+      this.offline.refuse();
+      return false;
+    }
+    this.opts.onInput?.();
+    return true;
   }
 
   private send(frame: Uint8Array): void {
@@ -128,6 +149,7 @@ export class TermView {
     let replaying = true;
     ws.onopen = () => {
       this.retries = 0;
+      this.offline.hide();
       this.term.reset();
       this.refit();
       this.send(encodeClientFrame({ type: 'resize', cols: this.term.cols, rows: this.term.rows }));
@@ -155,7 +177,9 @@ export class TermView {
         this.term.write('\r\n\x1b[33m[this terminal was opened in another tab]\x1b[0m\r\n');
         return;
       }
+      // The first retry is quick (a blip); then the overlay counts down to each try.
       const delay = Math.min(5000, 200 * 2 ** this.retries++);
+      this.offline.show(delay);
       setTimeout(() => this.connect(), delay);
     };
   }
@@ -171,6 +195,7 @@ export class TermView {
   dispose(): void {
     this.disposed = true;
     this.resizeObs.disconnect();
+    this.offline.hide();
     this.ws?.close(1000, 'page closed the terminal');
     this.term.dispose();
   }
