@@ -105,14 +105,15 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
     const after = await page.$$eval('#lab-panel button', (els) =>
       els.map((b) => {
         const r = b.getBoundingClientRect();
-        return { tag: (b as HTMLElement & { __tag?: number }).__tag, rect: [r.x, r.y, r.width, r.height] };
+        return { tag: (b as HTMLElement & { __tag?: number }).__tag, rect: [r.x, r.y, r.width, r.height], cls: b.className };
       }),
     );
-    // The same buttons (not re-created), at the same places; only "Next step →" is new, after them.
+    // The same buttons (not re-created), at the same places; only "Next step →" is new, after them,
+    // and the next step's entry in the list, now unlocked, became a button (in place, same text).
     const kept = after.filter((a) => a.tag !== undefined);
     expect(kept.map((a) => a.tag)).toEqual(before.map((_, i) => i));
     expect(kept.map((a) => a.rect)).toEqual(before);
-    expect(after.filter((a) => a.tag === undefined).length).toBe(1);
+    expect(after.filter((a) => a.tag === undefined).map((a) => a.cls.includes('lab-next') ? 'next' : a.cls.includes('lab-step-open') ? 'step' : a.cls).sort()).toEqual(['next', 'step']);
     const under = await page.evaluate(([x, y]) => (document.elementFromPoint(x, y) as HTMLElement & { __tag?: number }).__tag, [box.x + box.width / 2, box.y + box.height / 2]);
     expect(under).toBe(lastTag);
     expect(await page.$('.lab-step[data-step="2"]')).toBeNull();

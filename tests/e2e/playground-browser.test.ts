@@ -286,9 +286,25 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await page.evaluate(() => document.querySelector('.kv-col')!.scrollTo(0, 0));
     await screenshot(page, 'vm-lab-two-kernels');
 
-    // Steps 3 and 4: a container beside the VM, then poweroff; the VM row leaves the kernel view.
+    // Steps 3 to 5: a container beside the VM, the same image unpacked and run in both, then
+    // poweroff; the VM row leaves the kernel view.
     await clickThroughStep(page, 3);
-    await clickThroughStep(page, 4, 30_000);
+    // Step 4's text asks for Check once both image shells run: the VM reports what runs from an
+    // image root every 2 s, after the last command, when no more typing would start an automatic check.
+    await page.waitForSelector('.lab-step[data-step="4"] .lab-predict-opt');
+    await page.click('.lab-step[data-step="4"] .lab-predict-opt >> nth=1');
+    for (let i = 0; i < 4; i++) {
+      await page.locator('.lab-step[data-step="4"] .lab-run').nth(i).click();
+      await page.waitForTimeout(i === 2 ? 5000 : 1000); // the VM unpacks its disk under emulation
+    }
+    await waitForTerm(page, /ID=busybox[\s\S]*6\.1\.[0-9]+-[0-9]+-amd64\s+[0-9a-f]{64}/, 'vm', 40_000);
+    for (let i = 0; i < 12 && !(await page.$('.lab-step-item.lab-passed[data-step="4"]')); i++) {
+      await page.waitForTimeout(2500);
+      if (await page.$('.lab-step[data-step="4"] .lab-check:not([disabled])')) await page.click('.lab-step[data-step="4"] .lab-check');
+    }
+    await page.waitForSelector('.lab-step[data-step="4"] .lab-result-passed:has-text("The same image, unchanged, runs on two kernels")', { timeout: 10_000 });
+    await screenshot(page, 'vm-lab-same-image');
+    await clickThroughStep(page, 5, 30_000);
     await page.waitForSelector('.kv-vm', { state: 'detached', timeout: 15_000 });
     await page.waitForSelector('.lab-done');
     expect(await termText(page, 'vm')).toMatch(/the VM ran for \d+ s and is gone/);
