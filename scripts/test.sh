@@ -26,17 +26,8 @@ other_cgroup=v2; [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && other_cgroup
 # Two labs at a time, each in its own sandbox.
 node_modules/.bin/tsx server/cli.ts lab test --jobs 2 --require "$(grep -L "^  cgroup: $other_cgroup\$" labs/*/lab.yaml | wc -l)" || status=1
 
-echo "== cgroup v2 tests in a pure-v2 VM"
-bash scripts/run-in-v2-vm.sh "$PWD" npx vitest run --project v2 2>&1 | tee "$logs/v2.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
-
-echo "== lab self-test in the pure-v2 VM: the labs with files of their own for cgroup v2"
-# The labs whose text, check or solve differ between cgroup v1 and v2 ({v1: …, v2: …} in lab.yaml).
-# The others run the same commands on either version and pass above; under TCG (12-18 times
-# slower) running them all again would take the suite past its 20 minutes. Forks are slow there,
-# so a check gets 60 s instead of 10.
-v2_labs=$(grep -l -E '^ *(text|check|solve): \{ ?v1:' labs/*/lab.yaml | xargs -r -n1 dirname | xargs -r -n1 basename | tr '\n' ' ')
-bash scripts/run-in-v2-vm.sh "$PWD" env ISOPLAY_VM_LABS=off ISOPLAY_CHECK_TIMEOUT_MS=60000 \
-  node_modules/.bin/tsx server/cli.ts lab test --jobs 2 --require-all $v2_labs || status=1
+echo "== in a pure cgroup v2 VM: the v2 tests, then every lab's self-test (scripts/v2-vm-job.sh)"
+bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh 2>&1 | tee "$logs/v2.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 # Each vitest run ends with "vitest: N passed, N failed, N skipped" (tests/helpers/summary-reporter.ts).
 read -r p f s < <(cat "$logs"/*.log | sed -n 's/^vitest: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' |

