@@ -99,6 +99,20 @@ describe('first-namespace', () => {
   });
 });
 
+describe('mount-rootfs', () => {
+  it('step 2: the sandbox\'s own internet (a shared /run/netns) seen from a second mount namespace is not the learner\'s shared mount', async () => {
+    const lab = labOf('mount-rootfs');
+    const sb = await kit.factory.create(kit.factory.specFor(`lc${Date.now().toString(36)}`, { world: true }));
+    sandboxes.push(sb);
+    await inside(sb, 'grep -q " /run/netns .*shared:" /proc/self/mountinfo'); // ip netns add made it shared
+    await inside(sb, '{ setsid unshare --mount --propagation unchanged sleep 1000 & } </dev/null >/dev/null 2>&1; sleep 0.3');
+    // Old check: passed here ("/run/netns is the same shared mount … /run/netns/world is in both").
+    await expectFails(sb, lab, 2, 'no-shared-mount');
+    await inside(sb, 'mkdir -p /mnt/share && mount -t tmpfs share /mnt/share && mount --make-shared /mnt/share');
+    await expectFails(sb, lab, 2, 'no-peer');
+  });
+});
+
 describe('cgroup-memory', () => {
   it('a tmpfs or a fake file over the cgroup fakes neither the limit nor the OOM count', async () => {
     const lab = labOf('cgroup-memory');

@@ -24,6 +24,8 @@ mnt_table() {
   mnt_namespaces
   for p in "${MNT_PIDS[@]}"; do
     m=${MNTNS[$p]}
-    awk -v ns="${m//[^0-9]/}" '{ sh = "-"; ma = "-"; for (i = 7; $i != "-"; i++) { if ($i ~ /^shared:/) sh = substr($i, 8); if ($i ~ /^master:/) ma = substr($i, 8) } print ns, $5, sh, ma }' "/proc/$p/mountinfo" 2>/dev/null
+    # /run/netns holds the sandbox's "internet" (ip netns add made it a shared mount): not the
+    # learner's, so it never counts as the mount they shared or propagated.
+    awk -v ns="${m//[^0-9]/}" '$5 == "/run/netns" || index($5, "/run/netns/") == 1 { next } { sh = "-"; ma = "-"; for (i = 7; $i != "-"; i++) { if ($i ~ /^shared:/) sh = substr($i, 8); if ($i ~ /^master:/) ma = substr($i, 8) } print ns, $5, sh, ma }' "/proc/$p/mountinfo" 2>/dev/null
   done
 }
