@@ -16,8 +16,7 @@ dnat_pkts() {
 }
 before=$(dnat_pkts)
 [ -z "$before" ] && fail no-dnat "The sandbox's nat table has no rule sending TCP port 8080 to 10.0.0.3:80: run iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.3:80."
-in_netns world true; rc=$?
-[ $rc -eq 97 ] && fail no-world "The world namespace (/run/netns/world) is gone, so nobody can knock on 192.0.2.2:8080: start a new session."
+need_netns world no-world "The world namespace (/run/netns/world) is gone, so nobody can knock on 192.0.2.2:8080: start a new session."
 code=$(in_netns world curl --noproxy '*' -s -m 4 -o /dev/null -w '%{http_code}' http://192.0.2.2:8080/ 2>/dev/null)
 after=$(dnat_pkts)
 [ "$code" != "200" ] && fail unreachable "The rule is there, but a request from the world to 192.0.2.2:8080 got ${code:-no answer}: is ip_forward still 1, and does c2's server answer (ip netns exec c1 curl http://10.0.0.3/)?"
