@@ -39,7 +39,7 @@ describe.skipIf(!v2)(`kernel view on cgroup v2${why}`, () => {
 
   it('streams a nested namespace, a child cgroup with its limit, and its OOM kill', async () => {
     await sh(sb, 'unshare --uts sleep 300 >/dev/null 2>&1 &');
-    const sleeper = await until(() => (latest('processes') as ProcessesMessage | undefined)?.list.find((p) => p.comm === 'sleep'), 20_000);
+    const sleeper = await until(() => (latest('processes') as ProcessesMessage | undefined)?.list.find((p) => p.comm === 'sleep'), 60_000);
     expect(fs.readlinkSync(`/proc/${sleeper.hostPid}/ns/uts`)).toBe(`uts:[${sleeper.ns.uts}]`);
 
     const r = await sh(sb, `set -e
@@ -48,13 +48,13 @@ describe.skipIf(!v2)(`kernel view on cgroup v2${why}`, () => {
       echo 20M > /sys/fs/cgroup/demo/memory.max
       echo 0 > /sys/fs/cgroup/demo/memory.swap.max 2>/dev/null || true`, 60_000);
     expect(r.exitCode, r.stderr).toBe(0);
-    const demo = await until(() => (latest('cgroups') as CgroupsMessage | undefined)?.list.find((c) => c.path === '/demo'), 20_000);
+    const demo = await until(() => (latest('cgroups') as CgroupsMessage | undefined)?.list.find((c) => c.path === '/demo'), 60_000);
     expect(latest('cgroups')!.mode).toBe('v2');
     expect(demo.memory.max).toBe(20 << 20);
     expect(demo.missing).toEqual(['cpu']);
 
     await sh(sb, "bash -c 'echo $$ > /sys/fs/cgroup/demo/cgroup.procs; head -c 100M /dev/zero | tail > /dev/null'; true", 120_000);
-    const oom = await until(() => seen.find((m) => m.type === 'event' && m.kind === 'oom'), 20_000);
+    const oom = await until(() => seen.find((m) => m.type === 'event' && m.kind === 'oom'), 60_000);
     expect(oom).toMatchObject({ kind: 'oom', path: '/demo' });
     // memory.events.local: reported for /demo only, not again for the sandbox above it (whose
     // hierarchical memory.events counts the kill too). A second report would come from the pass that
