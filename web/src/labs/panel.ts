@@ -159,6 +159,8 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       }
       const text = el('div', 'lab-md');
       text.innerHTML = renderStepMarkdown(step.markdown, step.terminal);
+      // English lab text in a page of another language: a screen reader reads it as English.
+      if (lab.lang !== lang()) for (const e of [steps, text]) e.lang = lab.lang;
       if (needsPredict) {
         text.classList.add('lab-hidden-until-predict');
         // Blurred commands are out of reach until the answer: no tab stop, nothing read out.
