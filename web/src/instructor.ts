@@ -6,7 +6,7 @@ import './instructor.css';
 import type { CreateWorkshopResponse, WorkshopDashboard, WorkshopLearner } from '../../server/protocol/api.js';
 import { api, ApiError } from './api.js';
 import { $, esc } from './dom.js';
-import { applyI18n, mountLangPicker, t } from './i18n/index.js';
+import { applyI18n, lang, mountLangPicker, t } from './i18n/index.js';
 
 const MiB = 1024 * 1024;
 const RECENT_KEY = 'isoplay.instructor.workshops';
@@ -121,7 +121,7 @@ async function dashboardView(id: string, key: string): Promise<void> {
     $('ws-summary').innerHTML = `${helpCount ? `<span class="ws-help">${esc(t('instr.sum.help', { n: helpCount }))}</span> · ` : ''}${t(d.learners.length === 1 ? 'instr.sum.learners.one' : 'instr.sum.learners.other', { n: d.learners.length })} · ${t('instr.sum.online', { n: online })} · ${t('instr.sum.done', { n: done })}${
       byLab.size ? ` · ${[...byLab].map(([t, n]) => `${esc(t)}: ${n}`).join(' · ')}` : ''}`;
     $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : `<tr><td colspan="6" class="ws-muted">${esc(t('instr.nobody'))}</td></tr>`;
-    $('ws-updated').textContent = t('instr.updated', { time: new Date(d.now).toLocaleTimeString() });
+    $('ws-updated').textContent = t('instr.updated', { time: new Date(d.now).toLocaleTimeString(lang()) });
     timer = window.setTimeout(refresh, 2000);
   }
   window.addEventListener('hashchange', () => window.clearTimeout(timer), { once: true });

@@ -6,7 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessesMessage, ServerEventMessage, Truncated, VmKernelInfo } from '../../../server/protocol/events.js';
 import type { PageContext } from '../context.js';
 import { esc } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { lang, t } from '../i18n/index.js';
 import { orderProcesses } from './rows.js';
 import './kernel-view.css';
 
@@ -355,7 +355,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const row = document.createElement('div');
     row.className = `kv-event ${cls}`;
     row.dataset.kind = m.kind;
-    row.textContent = `${new Date(m.at).toLocaleTimeString()} · ${text}`;
+    row.textContent = `${new Date(m.at).toLocaleTimeString(lang())} · ${text}`;
     events.body.prepend(row);
   }
 
