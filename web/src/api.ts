@@ -1,3 +1,5 @@
+import { t } from './i18n/index.js';
+
 // fetch against /api with JSON and the session's bearer token; errors come back as {code, message}.
 export class ApiError extends Error {
   constructor(
@@ -17,7 +19,7 @@ export async function api<T>(method: string, path: string, body?: unknown, token
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The playground server cannot be reached. Is it running?');
+    throw new ApiError(0, 'NETWORK', t('err.unreachable'));
   }
   if (res.status === 204) return undefined as T;
   const data = await res.json().catch(() => ({}));

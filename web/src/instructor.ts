@@ -6,6 +6,7 @@ import './instructor.css';
 import type { CreateWorkshopResponse, WorkshopDashboard, WorkshopLearner } from '../../server/protocol/api.js';
 import { api, ApiError } from './api.js';
 import { $, esc } from './dom.js';
+import { applyI18n, lang, mountLangPicker, t } from './i18n/index.js';
 
 const MiB = 1024 * 1024;
 const RECENT_KEY = 'isoplay.instructor.workshops';
@@ -19,7 +20,7 @@ function banner(text: string | undefined): void {
 
 function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s} s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago` : `${Math.floor(s / 3600)} h ago`;
+  return s < 60 ? t('instr.ago.s', { n: s }) : s < 3600 ? t('instr.ago.min', { n: Math.floor(s / 60) }) : t('instr.ago.h', { n: Math.floor(s / 3600) });
 }
 
 type Recent = { id: string; key: string; title: string; joinCode: string };
@@ -29,12 +30,12 @@ function createView(): void {
   const list = recent();
   $('ws-main').innerHTML = `
     <section class="ws-card ws-create">
-      <h1>Run a workshop</h1>
-      <p>Create a workshop, show its join code to the room, and follow every learner from here.</p>
-      <form id="ws-form"><input id="ws-title" required maxlength="80" aria-label="Workshop title" placeholder="Workshop title, e.g. Containers 101" />
-      <button class="btn btn-primary" type="submit">Create workshop</button></form>
+      <h1>${esc(t('instr.create.h'))}</h1>
+      <p>${esc(t('instr.create.intro'))}</p>
+      <form id="ws-form"><input id="ws-title" required maxlength="80" aria-label="${esc(t('instr.create.label'))}" placeholder="${esc(t('instr.create.placeholder'))}" />
+      <button class="btn btn-primary" type="submit">${esc(t('instr.create.ok'))}</button></form>
     </section>
-    ${list.length ? `<section class="ws-card"><h2>Your workshops on this browser</h2><ul class="ws-recent">${list
+    ${list.length ? `<section class="ws-card"><h2>${esc(t('instr.recent'))}</h2><ul class="ws-recent">${list
       .map((w) => `<li><a href="#id=${w.id}&key=${encodeURIComponent(w.key)}">${esc(w.title)}</a> <span class="ws-code-small">${w.joinCode}</span></li>`)
       .join('')}</ul></section>` : ''}`;
   ($('ws-form') as HTMLFormElement).onsubmit = async (e) => {
@@ -54,13 +55,14 @@ function row(l: WorkshopLearner, now: number): string {
   const done = l.steps > 0 && l.passed === l.steps;
   const idle = l.online && l.lastActivityAt !== undefined && now - l.lastActivityAt > IDLE_MS;
   const mem = l.memory ? `${(l.memory.current / MiB).toFixed(0)} / ${l.memory.max ? (l.memory.max / MiB).toFixed(0) : '∞'} MiB` : '—';
-  const help = l.helpRequestedAt !== undefined ? ` <span class="ws-help" title="asked ${ago(now - l.helpRequestedAt)}">asks for help</span>` : '';
+  const help = l.helpRequestedAt !== undefined ? ` <span class="ws-help" title="${esc(t('instr.asked', { ago: ago(now - l.helpRequestedAt) }))}">${esc(t('instr.asksHelp'))}</span>` : '';
+  const onlineText = esc(t(l.online ? 'conn.connected' : 'instr.notConnected'));
   return `<tr class="${idle ? 'ws-idle' : ''}${help ? ' ws-helprow' : ''}" data-name="${esc(l.name)}">
-    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" role="img" aria-label="${l.online ? 'connected' : 'not connected'}" title="${l.online ? 'connected' : 'not connected'}"></span>${esc(l.name)}${help}</td>
-    <td>${l.labTitle ? esc(l.labTitle) : '<span class="ws-muted">free sandbox</span>'}</td>
-    <td>${l.steps ? `<div class="ws-progress" title="${l.passed} of ${l.steps} steps"><div style="width:${pct}%" class="${done ? 'ws-done' : ''}"></div></div>
-      <span class="ws-step">${done ? '✓ done' : `${l.passed}/${l.steps} · ${esc(l.currentStep ?? '')}`}</span>` : ''}</td>
-    <td>${l.lastActivityAt ? ago(now - l.lastActivityAt) : '<span class="ws-muted">no command yet</span>'}${idle ? ' <span class="ws-flag">idle</span>' : ''}</td>
+    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" role="img" aria-label="${onlineText}" title="${onlineText}"></span>${esc(l.name)}${help}</td>
+    <td>${l.labTitle ? esc(l.labTitle) : `<span class="ws-muted">${esc(t('instr.freeSandbox'))}</span>`}</td>
+    <td>${l.steps ? `<div class="ws-progress" title="${esc(t('instr.progress', { passed: l.passed, steps: l.steps }))}"><div style="width:${pct}%" class="${done ? 'ws-done' : ''}"></div></div>
+      <span class="ws-step">${done ? esc(t('instr.done')) : `${l.passed}/${l.steps} · ${esc(l.currentStep ?? '')}`}</span>` : ''}</td>
+    <td>${l.lastActivityAt ? ago(now - l.lastActivityAt) : `<span class="ws-muted">${esc(t('instr.noCommand'))}</span>`}${idle ? ` <span class="ws-flag">${esc(t('instr.idle'))}</span>` : ''}</td>
     <td class="ws-num">${mem}</td>
     <td class="ws-num">${l.oomKills ? `<span class="ws-oom">${l.oomKills}</span>` : '0'}</td>
   </tr>`;
@@ -76,7 +78,7 @@ async function dashboardView(id: string, key: string): Promise<void> {
       banner(undefined);
     } catch (err) {
       const e = err as ApiError;
-      banner(e.status === 401 ? 'This link does not carry the right instructor key for that workshop.' : `Cannot load the dashboard: ${e.message}`);
+      banner(e.status === 401 ? t('instr.badKey') : t('instr.loadFailed', { error: e.message }));
       if (e.status === 401 || e.status === 400) return;
       timer = window.setTimeout(refresh, 5000);
       return;
@@ -84,23 +86,23 @@ async function dashboardView(id: string, key: string): Promise<void> {
     if (!$('ws-main').querySelector('.ws-head')) {
       $('ws-main').innerHTML = `
         <section class="ws-head ws-card">
-          <div><h1 id="ws-name"></h1><p class="ws-muted">Learners open <a id="ws-link" target="_blank" rel="noopener"></a> and type their name.
-          <button class="btn" id="ws-copy">Copy link</button></p></div>
-          <div class="ws-join"><div class="ws-muted">join code</div><div class="ws-code" id="ws-code"></div></div>
+          <div><h1 id="ws-name"></h1><p class="ws-muted">${esc(t('instr.joinHow.before'))} <a id="ws-link" target="_blank" rel="noopener"></a> ${esc(t('instr.joinHow.after'))}
+          <button class="btn" id="ws-copy">${esc(t('instr.copyLink'))}</button></p></div>
+          <div class="ws-join"><div class="ws-muted">${esc(t('instr.joinCode'))}</div><div class="ws-code" id="ws-code"></div></div>
         </section>
-        <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" aria-label="Message to every learner" placeholder="Tell every learner something, e.g. 5 minutes left" required />
-          <button class="btn" type="submit">Send to everyone</button><span class="ws-muted" id="ws-announce-done"></span></form></section>
+        <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" aria-label="${esc(t('instr.announce.label'))}" placeholder="${esc(t('instr.announce.placeholder'))}" required />
+          <button class="btn" type="submit">${esc(t('instr.announce.send'))}</button><span class="ws-muted" id="ws-announce-done"></span></form></section>
         <section class="ws-card"><div class="ws-summary" id="ws-summary"></div>
-          <table class="ws-table"><thead><tr><th>learner</th><th>lab</th><th>progress</th><th>last command</th><th>memory</th><th>OOM kills</th></tr></thead>
+          <table class="ws-table"><thead><tr>${(['instr.th.learner', 'instr.th.lab', 'instr.th.progress', 'instr.th.lastCommand', 'instr.th.memory', 'instr.th.oom'] as const).map((k) => `<th>${esc(t(k))}</th>`).join('')}</tr></thead>
           <tbody id="ws-rows"></tbody></table>
-          <p class="ws-muted ws-foot">Keep this page's address private: it holds the instructor key. <span id="ws-updated"></span></p></section>`;
+          <p class="ws-muted ws-foot">${esc(t('instr.private'))} <span id="ws-updated"></span></p></section>`;
       $('ws-copy').onclick = () => void navigator.clipboard?.writeText(joinUrl(d.joinCode));
       ($('ws-announce') as HTMLFormElement).onsubmit = async (e) => {
         e.preventDefault();
         const input = $('ws-announce-text') as HTMLInputElement;
         try {
           const r = await api<{ delivered: number }>('POST', `/api/workshops/${encodeURIComponent(id)}/announce`, { text: input.value.trim() }, key);
-          $('ws-announce-done').textContent = `Sent to ${r.delivered} sandbox${r.delivered === 1 ? '' : 'es'}.`;
+          $('ws-announce-done').textContent = t(r.delivered === 1 ? 'instr.sent.one' : 'instr.sent.other', { n: r.delivered });
           input.value = '';
         } catch (err) {
           banner((err as ApiError).message);
@@ -116,10 +118,10 @@ async function dashboardView(id: string, key: string): Promise<void> {
     const byLab = new Map<string, number>();
     for (const l of d.learners) if (l.labTitle) byLab.set(l.labTitle, (byLab.get(l.labTitle) ?? 0) + 1);
     const helpCount = d.learners.filter((l) => l.helpRequestedAt !== undefined).length;
-    $('ws-summary').innerHTML = `${helpCount ? `<span class="ws-help">${helpCount} asking for help</span> · ` : ''}<b>${d.learners.length}</b> learner${d.learners.length === 1 ? '' : 's'} · <b>${online}</b> connected · <b>${done}</b> finished their lab${
+    $('ws-summary').innerHTML = `${helpCount ? `<span class="ws-help">${esc(t('instr.sum.help', { n: helpCount }))}</span> · ` : ''}${t(d.learners.length === 1 ? 'instr.sum.learners.one' : 'instr.sum.learners.other', { n: d.learners.length })} · ${t('instr.sum.online', { n: online })} · ${t('instr.sum.done', { n: done })}${
       byLab.size ? ` · ${[...byLab].map(([t, n]) => `${esc(t)}: ${n}`).join(' · ')}` : ''}`;
-    $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : '<tr><td colspan="6" class="ws-muted">Nobody has joined yet. Show the join code to the room.</td></tr>';
-    $('ws-updated').textContent = `Updated ${new Date(d.now).toLocaleTimeString()}.`;
+    $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : `<tr><td colspan="6" class="ws-muted">${esc(t('instr.nobody'))}</td></tr>`;
+    $('ws-updated').textContent = t('instr.updated', { time: new Date(d.now).toLocaleTimeString(lang()) });
     timer = window.setTimeout(refresh, 2000);
   }
   window.addEventListener('hashchange', () => window.clearTimeout(timer), { once: true });
@@ -133,5 +135,9 @@ function route(): void {
   if (id && key) void dashboardView(id, key);
   else createView();
 }
+// The static HTML's texts in the instructor's language, and the picker (before the link to a sandbox).
+applyI18n();
+document.title = t('instr.docTitle');
+mountLangPicker(document.querySelector('.topbar')!, document.querySelector('.topbar a.btn'));
 window.addEventListener('hashchange', route);
 route();

@@ -4,6 +4,7 @@
 import './style.css';
 import { mountScreenReaderSwitch } from './a11y/screen-reader.js';
 import { $ } from './dom.js';
+import { applyI18n, mountLangPicker, t } from './i18n/index.js';
 import { mountKernelView } from './kernel/view.js';
 import { mountLabPanel, mountLabPreview } from './labs/panel.js';
 import { api } from './api.js';
@@ -12,6 +13,10 @@ import { mountPresenter } from './session/presenter.js';
 import { showBanner } from './session/status.js';
 import { TerminalTabs } from './session/tabs.js';
 import { joinFromUrl, mountHelpButton, showWorkshopChip } from './session/workshop.js';
+
+// The static HTML's texts in the learner's language, and the picker that changes it, first.
+applyI18n();
+mountLangPicker($('conn').parentElement!, $('conn'));
 
 const terminals = new TerminalTabs($('term-tabs'), $('terminals'), () => session.addTerminal());
 const session: SessionLifecycle = new SessionLifecycle({
@@ -27,7 +32,7 @@ mountScreenReaderSwitch((on) => terminals.setScreenReader(on));
 async function boot(): Promise<void> {
   // The server answers every unknown path with this page: say so, rather than open a sandbox.
   if (!['/', '/index.html'].includes(location.pathname)) {
-    showNotFound(`There is no page at ${location.pathname}.`);
+    showNotFound(t('notfound.noPage', { path: location.pathname }));
     return;
   }
   const join = await joinFromUrl();
@@ -36,6 +41,6 @@ async function boot(): Promise<void> {
   showWorkshopChip();
   await session.resume();
   // Shown after the session started (starting one clears the banner).
-  if (join.error) showBanner(`${join.error}. You are in a free sandbox.`, 'info');
+  if (join.error) showBanner(t('join.failed', { error: join.error }), 'info');
 }
 void boot();

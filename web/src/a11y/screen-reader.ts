@@ -2,6 +2,7 @@
 // accessibility tree of the rows that a screen reader can read, and new output announced),
 // remembered in this browser. Off by default: it costs rendering time that sighted users do not need.
 import { $ } from '../dom.js';
+import { t } from '../i18n/index.js';
 
 const SR_KEY = 'isoplay.screenReader';
 
@@ -12,7 +13,7 @@ export function mountScreenReaderSwitch(apply: (on: boolean) => void): void {
   const b = $('sr-mode');
   const set = (on: boolean) => {
     b.setAttribute('aria-pressed', String(on));
-    b.textContent = `Screen reader mode: ${on ? 'on' : 'off'}`;
+    b.textContent = t(on ? 'sr.on' : 'sr.off');
     localStorage.setItem(SR_KEY, on ? '1' : '0');
     apply(on);
   };

@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { CgroupInfo, CgroupsMessage, KernelMessage, NamespaceKind, ProcessesMessage, ServerEventMessage, Truncated, VmKernelInfo } from '../../../server/protocol/events.js';
 import type { PageContext } from '../context.js';
 import { esc } from '../dom.js';
+import { lang, t } from '../i18n/index.js';
 import { orderProcesses } from './rows.js';
 import './kernel-view.css';
 
@@ -17,18 +18,19 @@ const WINDOW = 120; // samples kept per chart
  * "and N more": the server lists a bounded number of processes and cgroups per session (one
  * learner's thousands must not slow the others) and counts the rest.
  */
-function moreNote(t: Truncated, what: string): string {
-  if (t.more === undefined) return '';
-  const n = t.moreIsLowerBound ? `at least ${t.more}` : String(t.more);
-  return `<p class="kv-more" data-more="${t.more}">and ${n} more ${what}, not shown: the view lists a bounded number per sandbox</p>`;
+function moreNote(tr: Truncated, what: 'kv.moreProcesses' | 'kv.moreCgroups'): string {
+  if (tr.more === undefined) return '';
+  const n = tr.moreIsLowerBound ? t('kv.moreAtLeast', { n: tr.more }) : String(tr.more);
+  return `<p class="kv-more" data-more="${tr.more}">${esc(t(what, { n }))}</p>`;
 }
 
 const fmtMiB = (b: number | null) => (b === null ? '∞' : `${(b / MiB).toFixed(b < 10 * MiB ? 1 : 0)} MiB`);
 
-function section(title: string, caption: string): { box: HTMLElement; body: HTMLElement } {
+/** A section with its heading; `slug` makes the heading's id (the same in every language). */
+function section(slug: string, title: string, caption: string): { box: HTMLElement; body: HTMLElement } {
   const box = document.createElement('section');
   box.className = 'kv-section';
-  const id = `kv-h-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  const id = `kv-h-${slug}`;
   box.setAttribute('aria-labelledby', id);
   box.innerHTML = `<h3 class="kv-h" id="${id}">${title}</h3><p class="kv-caption">${caption}</p>`;
   const body = document.createElement('div');
@@ -40,24 +42,21 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   root.replaceChildren();
   const title = document.createElement('h2');
   title.className = 'kv-title';
-  title.textContent = 'Kernel view';
-  const kernel = section('One kernel', 'Every sandbox runs on the host\'s own kernel: same release, same boot id. A VM (try the containers-vs-VMs lab) boots a kernel of its own.');
-  const ns = section(
-    'Namespaces',
-    'An inode here is the number the kernel gives each namespace (<code>ls -l /proc/$$/ns</code> shows it, as in <code>uts:[4026531838]</code>): two processes share a namespace exactly when the numbers match. The table shows the last 4 digits; the first row is the host\'s, for reference. <b class="kv-host">host</b> = shared with the host; <b class="kv-own">own</b> = the sandbox\'s own; <b class="kv-nested">new</b> = one you created inside the sandbox.',
-  );
-  const procs = section('Processes', 'The same process has two PIDs: one inside the sandbox, one on the host. Root inside is an unprivileged user outside.');
-  const cg = section('cgroups', 'Live usage against the limits of your sandbox and of every cgroup you create under /sys/fs/cgroup. Each chart shows the last 2 minutes; CPU is in % of one CPU core.');
+  title.textContent = t('layout.kernelView');
+  const kernel = section('one-kernel', esc(t('kv.k.h')), esc(t('kv.k.caption')));
+  const ns = section('namespaces', esc(t('kv.ns.h')), t('kv.ns.caption'));
+  const procs = section('processes', esc(t('kv.p.h')), esc(t('kv.p.caption')));
+  const cg = section('cgroups', esc(t('kv.cg.h')), esc(t('kv.cg.caption')));
   // free, top and /proc/meminfo are not namespaced: inside the sandbox they show the host's memory.
   const hostWide = document.createElement('p');
   hostWide.className = 'kv-caption kv-hostwide';
   cg.box.insertBefore(hostWide, cg.body);
-  const events = section('Events', 'OOM kills and CPU throttling, as the kernel reports them.');
+  const events = section('events', esc(t('kv.events.h')), esc(t('kv.events.caption')));
   root.append(title, kernel.box, ns.box, procs.box, cg.box, events.box);
   events.body.className = 'kv-events';
   events.body.setAttribute('role', 'log');
   events.body.setAttribute('aria-live', 'polite');
-  events.body.innerHTML = '<div class="kv-empty">Nothing yet. Try the memory lab.</div>';
+  events.body.innerHTML = `<div class="kv-empty">${esc(t('kv.events.empty'))}</div>`;
 
   let hostNs: Partial<Record<NamespaceKind, number>> = {};
 
@@ -82,24 +81,31 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       .map(
         (v) =>
           row(`VM <span class="kv-badge">${esc(v.accel.toUpperCase())}</span>`, v, 'kv-vm') +
-          `<tr class="kv-vmdetail"><td colspan="4"><div class="kv-sub">${v.bootWallSec !== undefined ? `Booted in ${v.bootWallSec.toFixed(1)} s (firmware, kernel, init); its kernel's clock: ${v.bootSec.toFixed(1)} s.` : `Its kernel's clock at boot: ${v.bootSec.toFixed(1)} s.`}</div>${vmMemory(v)}</td></tr>`,
+          `<tr class="kv-vmdetail"><td colspan="4"><div class="kv-sub">${esc(v.bootWallSec !== undefined ? t('kv.k.bootedIn', { wall: v.bootWallSec.toFixed(1), clock: v.bootSec.toFixed(1) }) : t('kv.k.clockAtBoot', { clock: v.bootSec.toFixed(1) }))}</div>${vmMemory(v)}</td></tr>`,
       )
       .join('');
     const verdict = !same
-      ? '<div class="kv-verdict">Different kernels</div>'
+      ? `<div class="kv-verdict">${esc(t('kv.k.different'))}</div>`
       : vms.length
-        ? `<div class="kv-verdict kv-same">✓ Host and sandbox share one kernel.</div><div class="kv-verdict kv-vmverdict">The VM booted a kernel of its own: ${vms.some((v) => v.release !== m.host.release) ? 'another release, ' : ''}another boot id, its own uptime.</div>`
-        : '<div class="kv-verdict kv-same">✓ Same kernel: the sandbox is not a VM.</div>';
-    kernel.body.innerHTML = `<table class="kv-table kv-kernel"><thead><tr><th scope="col">kernel of</th><th scope="col">release</th><th scope="col">boot id</th><th scope="col">uptime</th></tr></thead><tbody>
-      ${row('host', m.host)}${row('sandbox', m.sandbox)}${vmRows}</tbody></table>${verdict}`;
+        ? `<div class="kv-verdict kv-same">${esc(t('kv.k.shareOne'))}</div><div class="kv-verdict kv-vmverdict">${esc(t(vms.some((v) => v.release !== m.host.release) ? 'kv.k.vmOwnRelease' : 'kv.k.vmOwn'))}</div>`
+        : `<div class="kv-verdict kv-same">${esc(t('kv.k.same'))}</div>`;
+    kernel.body.innerHTML = `<table class="kv-table kv-kernel"><thead><tr><th scope="col">${esc(t('kv.k.of'))}</th><th scope="col">${esc(t('kv.k.release'))}</th><th scope="col">${esc(t('kv.k.bootId'))}</th><th scope="col">${esc(t('kv.k.uptime'))}</th></tr></thead><tbody>
+      ${row(esc(t('kv.k.host')), m.host)}${row(esc(t('kv.k.sandbox')), m.sandbox)}${vmRows}</tbody></table>${verdict}`;
   }
   // A VM's RAM three ways: what qemu was told, what the guest's kernel sees, and where its use shows.
   const vmMemory = (v: VmKernelInfo) =>
     v.memConfiguredMiB === undefined && v.memTotalKb === undefined
       ? ''
-      : `<div class="kv-sub kv-vmmem">RAM: ${v.memConfiguredMiB !== undefined ? `${v.memConfiguredMiB} MiB configured (qemu -m)` : ''}${v.memConfiguredMiB !== undefined && v.memTotalKb ? ', ' : ''}${
-          v.memTotalKb ? `${Math.round(v.memTotalKb / 1024)} MiB seen by the guest (its kernel keeps the rest)` : ''
-        }. qemu's use of it is in your sandbox's memory gauge below.</div>`;
+      : `<div class="kv-sub kv-vmmem">${esc(
+          t('kv.k.ram', {
+            parts: [
+              v.memConfiguredMiB !== undefined ? t('kv.k.ramConfigured', { n: v.memConfiguredMiB }) : '',
+              v.memTotalKb ? t('kv.k.ramSeen', { n: Math.round(v.memTotalKb / 1024) }) : '',
+            ]
+              .filter(Boolean)
+              .join(', '),
+          }),
+        )}</div>`;
   // Uptimes tick on the page between messages.
   const uptimeTimer = setInterval(() => {
     if (!lastKernel) return;
@@ -114,13 +120,13 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     hostNs = m.hostNs;
     // One order for both tables (the process tree), so rows do not jump between updates.
     const rows = orderProcesses(m.list);
-    const head = `<thead><tr><th scope="col">PID inside</th><th scope="col">command</th>${KINDS.map((k) => `<th scope="col">${k}</th>`).join('')}</tr></thead>`;
+    const head = `<thead><tr><th scope="col">${esc(t('kv.ns.pidInside'))}</th><th scope="col">${esc(t('kv.ns.command'))}</th>${KINDS.map((k) => `<th scope="col">${k}</th>`).join('')}</tr></thead>`;
     // The sandbox's init (PID 1 inside) defines "the sandbox's own"; anything else is nested.
     const sandboxNs = m.list.find((p) => p.nsPids.length === 2 && p.nsPids[1] === 1)?.ns ?? {};
     const digits = (ino: number) => String(ino).slice(-4);
-    const hostRow = `<tr class="kv-hostref"><td>–</td><td class="kv-mono">the host</td>${KINDS.map((k) => {
+    const hostRow = `<tr class="kv-hostref"><td>–</td><td class="kv-mono">${esc(t('kv.ns.theHost'))}</td>${KINDS.map((k) => {
       const ino = hostNs[k];
-      return ino === undefined ? '<td>–</td>' : `<td class="kv-host" title="the host's ${k}:[${ino}]">${digits(ino)}</td>`;
+      return ino === undefined ? '<td>–</td>' : `<td class="kv-host" title="${esc(t('kv.ns.hostTitle', { kind: k, ino }))}">${digits(ino)}</td>`;
     }).join('')}</tr>`;
     const nsRows = rows
       .map(({ p }) => {
@@ -128,20 +134,20 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
           const ino = p.ns[k];
           if (ino === undefined) return '<td>–</td>';
           const cls = hostNs[k] === ino ? 'kv-host' : sandboxNs[k] === ino ? 'kv-own' : 'kv-nested';
-          const what = cls === 'kv-host' ? 'shared with the host' : cls === 'kv-own' ? "the sandbox's own" : 'new, created inside the sandbox';
-          return `<td class="${cls}" title="${k}:[${ino}], ${what}">${digits(ino)}</td>`;
+          const what = t(cls === 'kv-host' ? 'kv.ns.shared' : cls === 'kv-own' ? 'kv.ns.own' : 'kv.ns.nested');
+          return `<td class="${cls}" title="${k}:[${ino}], ${esc(what)}">${digits(ino)}</td>`;
         }).join('');
         return `<tr data-hostpid="${p.hostPid}"><td>${p.nsPids[p.nsPids.length - 1]}</td><td class="kv-mono">${esc(p.comm)}</td>${cells}</tr>`;
       })
       .join('');
-    const more = moreNote(m, 'processes');
+    const more = moreNote(m, 'kv.moreProcesses');
     ns.body.innerHTML = `<table class="kv-table kv-ns">${head}<tbody>${hostRow}${nsRows}</tbody></table>${more}`;
     // Process tree by ppid, with both PIDs and both users.
     const lines = rows.map(({ p, depth }) => {
       const inner = p.nsPids.slice(1).join(' → ');
       return `<tr data-hostpid="${p.hostPid}"><td class="kv-mono">${'&nbsp;&nbsp;'.repeat(depth)}${depth ? '└ ' : ''}${esc(p.comm)}</td><td>${inner}</td><td>${p.hostPid}</td><td>${p.uid.inside === 0 ? 'root' : p.uid.inside}</td><td class="kv-mono">${p.uid.host}</td></tr>`;
     });
-    procs.body.innerHTML = `<table class="kv-table kv-procs"><thead><tr><th scope="col">process</th><th scope="col">PID inside</th><th scope="col">PID on host</th><th scope="col">user inside</th><th scope="col">uid on host</th></tr></thead><tbody>${lines.join('')}</tbody></table>${more}`;
+    procs.body.innerHTML = `<table class="kv-table kv-procs"><thead><tr><th scope="col">${esc(t('kv.p.process'))}</th><th scope="col">${esc(t('kv.ns.pidInside'))}</th><th scope="col">${esc(t('kv.p.pidHost'))}</th><th scope="col">${esc(t('kv.p.userInside'))}</th><th scope="col">${esc(t('kv.p.uidHost'))}</th></tr></thead><tbody>${lines.join('')}</tbody></table>${more}`;
   }
 
   // One card per cgroup: gauges, and three small live charts (uPlot) that share one time axis:
@@ -164,7 +170,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   // The time axis counts seconds back from the newest sample ("now").
   const timeAxis = (u: uPlot, v: number[]) => {
     const newest = u.data[0].at(-1) ?? 0;
-    return v.map((x) => (Math.round(x - newest) === 0 ? 'now' : `${Math.round(x - newest)} s`));
+    return v.map((x) => (Math.round(x - newest) === 0 ? t('kv.chart.now') : `${Math.round(x - newest)} s`));
   };
   function makePlot(el: HTMLElement, data: (number | null)[][], height: number, unit: string, series: uPlot.Series[]): uPlot {
     return new uPlot(
@@ -233,8 +239,9 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     return card;
   }
 
+  const gaugeName = (kind: string) => (kind === 'memory' ? t('kv.g.memory') : kind);
   const notCounted = (kind: string, mode: 'v1' | 'v2') =>
-    `<div class="kv-gauge kv-missing" data-kind="${kind}"><span>${kind}</span><span class="kv-note">not counted: ${mode === 'v2' ? `the parent's cgroup.subtree_control does not enable +${kind}` : `this cgroup is not in the ${kind} hierarchy`}</span></div>`;
+    `<div class="kv-gauge kv-missing" data-kind="${kind}"><span>${esc(gaugeName(kind))}</span><span class="kv-note">${esc(t('kv.g.notCounted', { why: t(mode === 'v2' ? 'kv.g.notEnabled' : 'kv.g.notInHierarchy', { kind }) }))}</span></div>`;
 
   // The server sends cgroups only when a number changed: the charts still move with time, carrying
   // the last value forward once a second (and a CPU rate of 0: no message means no CPU used).
@@ -268,16 +275,17 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   function describeCharts(card: CgCard, p: string): void {
     const c = card.last;
     if (!c) return;
-    const span = card.xs.length > 1 ? `the last ${Math.round(card.xs[card.xs.length - 1] - card.xs[0])} s` : 'the last second';
-    const of = p === '/' ? 'your sandbox' : `cgroup ${p}`;
+    const span = card.xs.length > 1 ? t('kv.chart.lastS', { n: Math.round(card.xs[card.xs.length - 1] - card.xs[0]) }) : t('kv.chart.lastSecond');
+    const of = p === '/' ? t('kv.chart.yourSandbox') : t('kv.chart.cgroup', { path: p });
+    const none = t('kv.chart.none');
     const series = (d: (number | null)[]) => d.filter((x): x is number => x !== null);
     const mem = series(card.slots.memory.data[1]);
-    card.slots.memory.chart.setAttribute('aria-label', `Memory of ${of} over ${span}: now ${fmtMiB(c.memory.current)}, highest ${fmtMiB(Math.max(...mem, 0) * MiB)}, limit ${c.memory.max === null ? 'none' : fmtMiB(c.memory.max)}.`);
+    card.slots.memory.chart.setAttribute('aria-label', t('kv.chart.memory', { of, span, now: fmtMiB(c.memory.current), max: fmtMiB(Math.max(...mem, 0) * MiB), limit: c.memory.max === null ? none : fmtMiB(c.memory.max) }));
     const pids = series(card.slots.pids.data[1]);
-    card.slots.pids.chart.setAttribute('aria-label', `Processes (pids) in ${of} over ${span}: now ${c.pids.current}, highest ${Math.max(...pids, 0)}, limit ${c.pids.max ?? 'none'}.`);
+    card.slots.pids.chart.setAttribute('aria-label', t('kv.chart.pids', { of, span, now: c.pids.current, max: Math.max(...pids, 0), limit: c.pids.max ?? none }));
     const cpu = series(card.slots.cpu.data[1]);
-    const quota = c.cpu.quotaUsec && c.cpu.periodUsec ? `${Math.round((c.cpu.quotaUsec / c.cpu.periodUsec) * 100)}% of one CPU` : 'none';
-    card.slots.cpu.chart.setAttribute('aria-label', `CPU use of ${of} over ${span}, in % of one CPU: now ${card.rate.cpu.toFixed(0)}%, highest ${Math.max(...cpu, 0).toFixed(0)}%, quota ${quota}.`);
+    const quota = c.cpu.quotaUsec && c.cpu.periodUsec ? t('kv.chart.quota', { n: Math.round((c.cpu.quotaUsec / c.cpu.periodUsec) * 100) }) : none;
+    card.slots.cpu.chart.setAttribute('aria-label', t('kv.chart.cpu', { of, span, now: card.rate.cpu.toFixed(0), max: Math.max(...cpu, 0).toFixed(0), quota }));
   }
   const chartTimer = setInterval(() => {
     const now = Date.now() / 1000;
@@ -286,10 +294,10 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
 
   function renderCgroups(m: CgroupsMessage): void {
     const { list, at, mode } = m;
-    cgMore.innerHTML = moreNote(m, 'cgroups');
+    cgMore.innerHTML = moreNote(m, 'kv.moreCgroups');
     const own = list.find((c) => c.path === '/');
     const limitFile = mode === 'v2' ? 'memory.max' : 'memory.limit_in_bytes';
-    hostWide.innerHTML = `Why <code>free</code> and <code>top</code> disagree with this view: they read <code>/proc/meminfo</code>, which no namespace virtualises, so inside the sandbox they show the host's whole memory. Your sandbox may use only what its cgroup allows (<code>${limitFile}</code>${own?.memory.max ? `: <b>${fmtMiB(own.memory.max)}</b>` : ''}), which is what the gauges below measure.`;
+    hostWide.innerHTML = t('kv.cg.hostWide', { file: limitFile, limit: own?.memory.max ? `: <b>${fmtMiB(own.memory.max)}</b>` : '' });
     const seen = new Set<string>();
     const now = Date.now() / 1000;
     for (const c of list) {
@@ -309,10 +317,10 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       const missing = new Set(c.missing ?? []);
       const pct = c.memory.max ? Math.min(100, (c.memory.current / c.memory.max) * 100) : 0;
       const pidPct = c.pids.max ? Math.min(100, (c.pids.current / c.pids.max) * 100) : 0;
-      card.head.innerHTML = `<div class="kv-cg-head"><span class="kv-mono kv-cg-path">${esc(c.path === '/' ? '/ (your sandbox)' : c.path)}</span>${c.oomKills ? `<span class="kv-badge kv-oom">${c.oomKills} OOM kill${c.oomKills > 1 ? 's' : ''}</span>` : ''}</div>`;
-      card.slots.memory.gauge.innerHTML = missing.has('memory') ? notCounted('memory', mode) : `<div class="kv-gauge" data-kind="memory"><span>memory</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span></div>`;
+      card.head.innerHTML = `<div class="kv-cg-head"><span class="kv-mono kv-cg-path">${esc(c.path === '/' ? t('kv.cg.yours') : c.path)}</span>${c.oomKills ? `<span class="kv-badge kv-oom">${esc(t(c.oomKills > 1 ? 'kv.cg.oom.other' : 'kv.cg.oom.one', { n: c.oomKills }))}</span>` : ''}</div>`;
+      card.slots.memory.gauge.innerHTML = missing.has('memory') ? notCounted('memory', mode) : `<div class="kv-gauge" data-kind="memory"><span>${esc(t('kv.g.memory'))}</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span></div>`;
       card.slots.pids.gauge.innerHTML = missing.has('pids') ? notCounted('pids', mode) : `<div class="kv-gauge" data-kind="pids"><span>pids</span><div class="kv-bar"><div style="width:${pidPct}%"></div></div><span class="kv-num">${c.pids.current} / ${c.pids.max ?? '∞'}</span></div>`;
-      card.slots.cpu.gauge.innerHTML = missing.has('cpu') ? notCounted('cpu', mode) : `<div class="kv-cpu" data-kind="cpu">CPU ${(c.cpu.usageUsec / 1e6).toFixed(2)} s used${c.cpu.quotaUsec && c.cpu.periodUsec ? ` · limit ${(c.cpu.quotaUsec / c.cpu.periodUsec).toFixed(2)} CPU` : ''} · throttled ${(c.cpu.throttledUsec / 1e6).toFixed(2)} s · now <b>${card.rate.cpu.toFixed(0)}%</b></div>`;
+      card.slots.cpu.gauge.innerHTML = missing.has('cpu') ? notCounted('cpu', mode) : `<div class="kv-cpu" data-kind="cpu">${t('kv.g.cpu', { used: (c.cpu.usageUsec / 1e6).toFixed(2), limit: c.cpu.quotaUsec && c.cpu.periodUsec ? t('kv.g.cpuLimit', { n: (c.cpu.quotaUsec / c.cpu.periodUsec).toFixed(2) }) : '', throttled: (c.cpu.throttledUsec / 1e6).toFixed(2), now: card.rate.cpu.toFixed(0) })}</div>`;
       for (const k of ['memory', 'pids', 'cpu'] as const) card.slots[k].chart.hidden = missing.has(k);
       pushPoint(card, now);
     }
@@ -329,25 +337,25 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     let text: string;
     let cls = '';
     if (m.kind === 'oom') {
-      text = `OOM kill in ${m.path} (total ${m.count})`;
+      text = t('kv.ev.oom', { path: m.path, count: m.count });
       cls = 'kv-oom';
     } else if (m.kind === 'throttle') {
-      text = `CPU throttled in ${m.path}: ${(m.throttledUsec / 1e6).toFixed(1)} s so far`;
+      text = t('kv.ev.throttle', { path: m.path, s: (m.throttledUsec / 1e6).toFixed(1) });
       cls = 'kv-throttle';
     } else if (m.kind === 'step-passed') {
-      text = `Step ${m.step + 1} passed`;
+      text = t('kv.ev.passed', { n: m.step + 1 });
       cls = 'kv-passed';
     } else if (m.kind === 'exit') {
-      text = `Terminal ${m.terminal} exited (${m.code})`;
+      text = t('kv.ev.exit', { name: m.terminal, code: String(m.code) });
     } else if (m.kind === 'announce') {
-      text = `Instructor: ${m.text}`;
+      text = t('kv.ev.announce', { text: m.text });
       cls = 'kv-announce';
     } else return;
     events.body.querySelector('.kv-empty')?.remove();
     const row = document.createElement('div');
     row.className = `kv-event ${cls}`;
     row.dataset.kind = m.kind;
-    row.textContent = `${new Date(m.at).toLocaleTimeString()} · ${text}`;
+    row.textContent = `${new Date(m.at).toLocaleTimeString(lang())} · ${text}`;
     events.body.prepend(row);
   }
 

@@ -6,6 +6,7 @@ import type { PageContext } from '../context.js';
 import { markFocus, restoreFocus } from '../a11y/focus.js';
 import { announce } from '../a11y/live.js';
 import { esc } from '../dom.js';
+import { lang, t, withLang } from '../i18n/index.js';
 import { renderStepMarkdown } from './step-markdown.js';
 import './lab-panel.css';
 
@@ -23,23 +24,24 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
 export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
   let disposed = false;
   let unsubscribe: (() => void) | undefined;
-  root.replaceChildren(el('div', 'lab-loading', 'Loading labs…'));
+  root.replaceChildren(el('div', 'lab-loading', t('lab.loading')));
 
   async function showList(): Promise<void> {
     const [{ labs, paths }, progress] = await Promise.all([
-      ctx.api<{ labs: LabSummary[]; paths: LabPathView[] }>('GET', '/api/labs'),
+      ctx.api<{ labs: LabSummary[]; paths: LabPathView[] }>('GET', withLang('/api/labs')),
       // The session's token authorizes it; the learner secret stays out of URLs and logs.
       ctx.api<Record<string, { current: number; done: boolean; steps: number }>>('GET', `/api/sessions/${ctx.session.id}/progress`).catch(() => ({}) as Record<string, never>),
     ]);
     if (disposed) return;
     const wrap = el('div', 'lab-list');
-    wrap.append(el('h2', 'lab-h', 'Labs'), el('p', 'lab-intro', 'Pick a guided lab, or just explore the terminal: you are root in a sandbox of your own on this host\'s kernel.'));
+    wrap.append(el('h2', 'lab-h', t('lab.list.h')), el('p', 'lab-intro', t('lab.list.intro')));
     // The first suggested path (a half-day workshop): its total time, and each of its labs numbered.
     const path = paths[0];
     if (path) {
       const h = Math.floor(path.minutes / 60);
       const box = el('div', 'lab-path');
-      box.innerHTML = `<b>${esc(path.title)}</b><br>${path.labs.length} labs · ${h ? `${h} h ` : ''}${path.minutes % 60} min · follow the numbers`;
+      const time = h ? t('lab.hoursMinutes', { h, m: path.minutes % 60 }) : t('lab.minutes', { n: path.minutes });
+      box.innerHTML = `<b>${esc(path.title)}</b><br>${esc(t('lab.path', { n: path.labs.length, time }))}`;
       wrap.append(box);
     }
     for (const lab of labs) {
@@ -48,8 +50,8 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       const p = (progress as Record<string, { current: number; done: boolean; steps: number }>)[lab.id];
       const n = path ? path.labs.indexOf(lab.id) + 1 : 0;
       card.innerHTML = `<div class="lab-card-title">${n ? `<span class="lab-path-n" title="${esc(path!.title)}">${n}</span>` : ''}${esc(lab.title)}</div>
-        <div class="lab-meta"><span class="lab-level lab-level-${esc(lab.level)}">${esc(lab.level)}</span> · ${lab.minutes} min · ${lab.stepCount} steps${p?.current ? ` · <b>${p.done ? 'done ✓' : `step ${p.current + 1}`}</b>` : ''}</div>
-        <div class="lab-summary">${esc(lab.summary)}</div>${lab.available ? '' : `<div class="lab-reason">Unavailable here: ${esc(lab.reason ?? '')}</div>`}`;
+        <div class="lab-meta"><span class="lab-level lab-level-${esc(lab.level)}">${esc(t(`lab.level.${lab.level}`))}</span> · ${esc(t('lab.minutes', { n: lab.minutes }))} · ${esc(t('lab.steps', { n: lab.stepCount }))}${p?.current ? ` · <b>${esc(p.done ? t('lab.done') : t('lab.atStep', { n: p.current + 1 }))}</b>` : ''}${lab.lang === lang() ? '' : ` · <span class="lab-lang-tag" lang="en">${esc(t('lang.untranslatedTag'))}</span>`}</div>
+        <div class="lab-summary"${lab.lang === lang() ? '' : ' lang="en"'}>${esc(lab.summary)}</div>${lab.available ? '' : `<div class="lab-reason">${esc(t('lab.unavailable', { reason: lab.reason ?? '' }))}</div>`}`;
       card.disabled = !lab.available;
       card.onclick = () => void ctx.startSession({ lab: lab.id });
       wrap.append(card);
@@ -59,13 +61,13 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
 
   async function showLab(id: string): Promise<void> {
     const [lab, progress0, catalog] = await Promise.all([
-      ctx.api<LabDetail>('GET', `/api/labs/${id}`),
+      ctx.api<LabDetail>('GET', withLang(`/api/labs/${id}`)),
       ctx.api<Progress>('GET', `/api/sessions/${ctx.session.id}/lab`),
-      ctx.api<{ labs: LabSummary[]; paths: LabPathView[] }>('GET', '/api/labs').catch(() => ({ labs: [], paths: [] })),
+      ctx.api<{ labs: LabSummary[]; paths: LabPathView[] }>('GET', withLang('/api/labs')).catch(() => ({ labs: [], paths: [] })),
     ]);
     if (disposed) return;
     const header = document.getElementById('lab-name');
-    if (header) header.textContent = `Lab: ${lab.title}`;
+    if (header) header.textContent = t('top.lab', { title: lab.title });
     let progress = progress0;
     let viewing = Math.min(ctx.startStep ?? progress.current, progress.current, lab.steps.length - 1);
     const hintsShown = new Map<number, number>();
@@ -76,7 +78,7 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       if (p.explain || p.fetching) return;
       p.fetching = true;
       void ctx
-        .api<Omit<Prediction, 'choice'>>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${i + 1}/predict`, { choice: p.choice })
+        .api<Omit<Prediction, 'choice'>>('POST', withLang(`/api/sessions/${ctx.session.id}/lab/steps/${i + 1}/predict`), { choice: p.choice })
         .then((r) => {
           predicted.set(i, { ...r, explain: r.explain ?? '', choice: p.choice });
           if (viewing === i) renderSoon();
@@ -92,12 +94,12 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       const passed = new Set(progress.passed.map((p) => p.step));
       const wrap = el('div', 'lab-view');
       const head = el('div', 'lab-head');
-      const back = el('button', 'lab-back', '← All labs');
+      const back = el('button', 'lab-back', t('lab.back'));
       back.onclick = () => void ctx.startSession({});
       head.append(back, el('h2', 'lab-h', lab.title));
       const pct = Math.round((passed.size / lab.steps.length) * 100);
       const bar = el('div', 'lab-progress');
-      bar.innerHTML = `<div class="lab-progress-fill" style="width:${pct}%"></div><span>${passed.size} of ${lab.steps.length} steps done</span>`;
+      bar.innerHTML = `<div class="lab-progress-fill" style="width:${pct}%"></div><span>${esc(t('lab.progress', { done: passed.size, total: lab.steps.length }))}</span>`;
       const steps = el('ol', 'lab-steps');
       lab.steps.forEach((s, i) => {
         const li = el('li', `lab-step-item${passed.has(i) ? ' lab-passed' : ''}${i === viewing ? ' lab-current' : ''}${i > progress.current ? ' lab-locked' : ''}`);
@@ -106,21 +108,24 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         if (i <= progress.current) {
           li.onclick = () => { viewing = i; render(); };
           // A step the learner may open is a button (keyboard, screen reader); a locked one is text.
-          li.innerHTML = `<button type="button" class="lab-step-open">${li.innerHTML}${passed.has(i) ? '<span class="sr-only"> (passed)</span>' : ''}</button>`;
+          li.innerHTML = `<button type="button" class="lab-step-open">${li.innerHTML}${passed.has(i) ? `<span class="sr-only"> ${esc(t('lab.passedSr'))}</span>` : ''}</button>`;
         }
         if (i === viewing) li.setAttribute('aria-current', 'step');
         steps.append(li);
       });
-      wrap.append(head, bar, steps);
+      wrap.append(head);
+      // A lab not translated into the learner's language comes in English: said once, above its steps.
+      if (lab.lang !== lang()) wrap.append(el('p', 'lab-note lab-untranslated', t('lang.untranslated')));
+      wrap.append(bar, steps);
 
       const step = lab.steps[viewing];
       const body = el('article', 'lab-step');
       body.dataset.step = String(viewing + 1);
-      body.append(el('h3', 'lab-step-title', `Step ${viewing + 1}: ${step.title}`));
+      body.append(el('h3', 'lab-step-title', t('lab.stepTitle', { n: viewing + 1, title: step.title })));
       const needsPredict = step.predict && !predicted.has(viewing) && !passed.has(viewing);
       if (step.predict) {
         const q = el('div', 'lab-predict');
-        q.append(el('div', 'lab-predict-q', `Predict first: ${step.predict.question}`));
+        q.append(el('div', 'lab-predict-q', t('lab.predict.q', { question: step.predict.question })));
         const got = predicted.get(viewing);
         if (got) explainAgain(viewing, got);
         step.predict.options.forEach((opt, oi) => {
@@ -131,55 +136,57 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
           let mark = '';
           if (got && got.answer === oi) {
             b.classList.add('lab-right');
-            mark = got.choice === oi ? '✓ Your answer, right' : '✓ The right answer';
+            mark = t(got.choice === oi ? 'lab.predict.yoursRight' : 'lab.predict.right');
           } else if (got && got.choice === oi) {
             b.classList.add('lab-wrong');
-            mark = '✗ Your answer';
+            mark = t('lab.predict.yours');
           }
           b.append(el('span', 'lab-predict-text', opt));
           if (mark) b.append(el('span', 'lab-predict-mark', mark));
           b.onclick = async () => {
             const at = viewing;
-            const r = await ctx.api<Omit<Prediction, 'choice'>>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${at + 1}/predict`, { choice: oi });
+            const r = await ctx.api<Omit<Prediction, 'choice'>>('POST', withLang(`/api/sessions/${ctx.session.id}/lab/steps/${at + 1}/predict`), { choice: oi });
             predicted.set(at, { ...r, explain: r.explain ?? '', choice: oi });
             render();
           };
           q.append(b);
         });
         if (got) {
-          const verdict = got.correct ? 'Right!' : 'Not quite: the right answer is marked ✓.';
+          const verdict = t(got.correct ? 'lab.predict.correct' : 'lab.predict.wrong');
           q.append(el('div', `lab-predict-explain ${got.correct ? 'lab-ok' : 'lab-miss'}`, `${verdict} ${got.explain}`.trim()));
         }
         body.append(q);
       }
       const text = el('div', 'lab-md');
       text.innerHTML = renderStepMarkdown(step.markdown, step.terminal);
+      // English lab text in a page of another language: a screen reader reads it as English.
+      if (lab.lang !== lang()) for (const e of [steps, text]) e.lang = lab.lang;
       if (needsPredict) {
         text.classList.add('lab-hidden-until-predict');
         // Blurred commands are out of reach until the answer: no tab stop, nothing read out.
         text.querySelectorAll<HTMLElement>('.lab-block').forEach((b) => (b.inert = true));
       }
       body.append(text);
-      if (needsPredict) body.append(el('div', 'lab-note', 'Answer the question above to reveal the commands.'));
+      if (needsPredict) body.append(el('div', 'lab-note', t('lab.predict.note')));
 
       const hints = el('div', 'lab-hints');
       const shown = hintsShown.get(viewing) ?? 0;
-      step.hints.slice(0, shown).forEach((h, hi) => hints.append(el('div', 'lab-hint', `Hint ${hi + 1}: ${h}`)));
+      step.hints.slice(0, shown).forEach((h, hi) => hints.append(el('div', 'lab-hint', t('lab.hint', { n: hi + 1, text: h }))));
       if (shown < step.hints.length) {
-        const hb = el('button', 'btn lab-hint-btn', shown ? 'Another hint' : 'Show a hint');
+        const hb = el('button', 'btn lab-hint-btn', t(shown ? 'lab.hint.another' : 'lab.hint.show'));
         hb.onclick = () => { hintsShown.set(viewing, shown + 1); render(); };
         hints.append(hb);
       }
       body.append(hints);
 
       const actions = el('div', 'lab-actions');
-      const check = el('button', 'btn btn-primary lab-check', passed.has(viewing) ? 'Passed ✓' : 'Check');
+      const check = el('button', 'btn btn-primary lab-check', t(passed.has(viewing) ? 'lab.passed' : 'lab.check'));
       check.disabled = passed.has(viewing);
       check.onclick = async () => {
         check.disabled = true;
-        check.textContent = 'Checking…';
+        check.textContent = t('lab.checking');
         try {
-          const r = await ctx.api<CheckResult>('POST', `/api/sessions/${ctx.session.id}/lab/steps/${viewing + 1}/check`);
+          const r = await ctx.api<CheckResult>('POST', withLang(`/api/sessions/${ctx.session.id}/lab/steps/${viewing + 1}/check`));
           progress = r.progress;
           lastResult = { step: viewing, status: r.status, message: r.message };
         } catch (e) {
@@ -187,19 +194,20 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
         }
         render();
       };
-      const reset = el('button', 'btn lab-reset', 'Reset step');
-      reset.title = 'A fresh sandbox at the start of this step (the earlier steps are replayed)';
+      const reset = el('button', 'btn lab-reset', t('lab.reset'));
+      reset.title = t('lab.reset.title');
       reset.onclick = () => void ctx.startSession({ lab: id, resetStep: viewing });
       actions.append(check, reset);
       if (passed.has(viewing) && viewing + 1 < lab.steps.length) {
-        const next = el('button', 'btn btn-primary lab-next', 'Next step →');
+        const next = el('button', 'btn btn-primary lab-next', t('lab.next'));
         next.onclick = () => { viewing++; render(); };
         actions.append(next);
       }
       body.append(actions);
       if (lastResult && lastResult.step === viewing) {
-        const label = lastResult.status === 'passed' ? '✓ ' : lastResult.status === 'failed' ? 'Not yet: ' : 'Our check broke (not your fault): ';
-        const result = el('div', `lab-result lab-result-${lastResult.status}`, label + lastResult.message);
+        const { status, message } = lastResult;
+        const text = status === 'passed' ? `✓ ${message}` : t(status === 'failed' ? 'lab.result.failed' : 'lab.result.error', { message });
+        const result = el('div', `lab-result lab-result-${status}`, text);
         result.setAttribute('role', 'status');
         body.append(result);
         if (announced !== lastResult) announce(result.textContent!);
@@ -216,19 +224,19 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
     // Lab complete: what comes next in the suggested path (labs/paths.yaml) this lab is in.
     const doneCard = () => {
       const box = el('div', 'lab-result lab-result-passed lab-done');
-      box.append(el('div', undefined, '✓ Lab complete! Every step was checked against the real kernel.'));
+      box.append(el('div', undefined, t('lab.complete')));
       const path = catalog.paths.find((p) => p.labs.includes(id));
       const runnable = (l: string) => catalog.labs.find((x) => x.id === l && x.available);
       const next = path?.labs.slice(path.labs.indexOf(id) + 1).map(runnable).find(Boolean);
       if (path && next) {
-        box.append(el('div', 'lab-next-lab-why', `Next in “${path.title}”:`));
+        box.append(el('div', 'lab-next-lab-why', t('lab.nextIn', { path: path.title })));
         const b = el('button', 'btn btn-primary lab-next-lab', `${next.title} →`);
         b.dataset.lab = next.id;
         b.onclick = () => void ctx.startSession({ lab: next.id });
         box.append(b);
       } else {
-        box.append(el('div', 'lab-next-lab-why', path ? `That was the last lab of “${path.title}”.` : 'Pick another lab from the list.'));
-        const b = el('button', 'btn lab-next-lab', 'All labs');
+        box.append(el('div', 'lab-next-lab-why', path ? t('lab.lastOf', { path: path.title }) : t('lab.pickAnother')));
+        const b = el('button', 'btn lab-next-lab', t('lab.allLabs'));
         b.onclick = () => void ctx.startSession({});
         box.append(b);
       }
@@ -264,12 +272,12 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       const fill = root.querySelector<HTMLElement>('.lab-progress-fill');
       if (fill) fill.style.width = `${pct}%`;
       const count = root.querySelector('.lab-progress span');
-      if (count) count.textContent = `${passed.size} of ${lab.steps.length} steps done`;
+      if (count) count.textContent = t('lab.progress', { done: passed.size, total: lab.steps.length });
       root.querySelectorAll<HTMLElement>('.lab-step-item').forEach((li, i) => {
         if (passed.has(i) && !li.classList.contains('lab-passed')) {
           li.classList.add('lab-passed');
           li.querySelector('.lab-dot')!.textContent = '✓';
-          li.querySelector('.lab-step-open')?.insertAdjacentHTML('beforeend', '<span class="sr-only"> (passed)</span>');
+          li.querySelector('.lab-step-open')?.insertAdjacentHTML('beforeend', `<span class="sr-only"> ${esc(t('lab.passedSr'))}</span>`);
         }
         if (i <= progress.current && li.classList.contains('lab-locked')) {
           li.classList.remove('lab-locked');
@@ -285,15 +293,15 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
       hidden?.classList.remove('lab-hidden-until-predict');
       hidden?.querySelectorAll<HTMLElement>('.lab-block').forEach((b) => (b.inert = false));
       const note = body.querySelector('.lab-note');
-      if (note) note.textContent = 'Passed: the commands are shown.';
+      if (note) note.textContent = t('lab.predict.passedNote');
       const check = body.querySelector<HTMLButtonElement>('.lab-check');
       if (check) {
         check.disabled = true;
-        check.textContent = 'Passed ✓';
+        check.textContent = t('lab.passed');
       }
       const actions = body.querySelector('.lab-actions');
       if (actions && !actions.querySelector('.lab-next') && step + 1 < lab.steps.length) {
-        const next = el('button', 'btn btn-primary lab-next', 'Next step →');
+        const next = el('button', 'btn btn-primary lab-next', t('lab.next'));
         next.onclick = () => { viewing = step + 1; render(); };
         actions.append(next);
       }
@@ -309,16 +317,16 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
     };
 
     root.onclick = (ev) => {
-      const t = ev.target as HTMLElement;
-      if (t.classList.contains('lab-run')) {
-        ctx.runInTerminal(t.dataset.terminal!, t.dataset.code!);
+      const target = ev.target as HTMLElement;
+      if (target.classList.contains('lab-run')) {
+        ctx.runInTerminal(target.dataset.terminal!, target.dataset.code!);
         // From the keyboard (a click with no pointer), focus stays on Run: the next command is a Tab away.
-        if ((ev as MouseEvent).detail === 0) t.focus();
+        if ((ev as MouseEvent).detail === 0) target.focus();
       }
-      if (t.classList.contains('lab-copybtn')) {
-        void navigator.clipboard?.writeText(t.dataset.code!).catch(() => undefined);
-        t.textContent = 'Copied';
-        setTimeout(() => (t.textContent = 'Copy'), 1200);
+      if (target.classList.contains('lab-copybtn')) {
+        void navigator.clipboard?.writeText(target.dataset.code!).catch(() => undefined);
+        target.textContent = t('md.copied');
+        setTimeout(() => (target.textContent = t('md.copy')), 1200);
       }
     };
     unsubscribe = ctx.onEvent((m) => {
@@ -337,7 +345,7 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
   }
 
   const run = ctx.session.lab ? showLab(ctx.session.lab) : showList();
-  run.catch((e) => root.replaceChildren(el('div', 'lab-error', `The labs could not load: ${(e as Error).message}`)));
+  run.catch((e) => root.replaceChildren(el('div', 'lab-error', t('lab.loadFailed', { error: (e as Error).message }))));
   return () => {
     disposed = true;
     unsubscribe?.();
@@ -352,13 +360,13 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
  */
 export function mountLabPreview(root: HTMLElement, id: string, get: <T>(path: string) => Promise<T>): () => void {
   let disposed = false;
-  void get<LabDetail>(`/api/labs/${id}`)
+  void get<LabDetail>(withLang(`/api/labs/${id}`))
     .then((lab) => {
       if (disposed) return;
       const header = document.getElementById('lab-name');
-      if (header) header.textContent = `Lab: ${lab.title}`;
+      if (header) header.textContent = t('top.lab', { title: lab.title });
       const wrap = el('div', 'lab-view lab-preview');
-      wrap.append(el('h2', 'lab-h', lab.title), el('div', 'lab-note', 'Waiting for a free sandbox: read ahead, the Run buttons work once it starts.'));
+      wrap.append(el('h2', 'lab-h', lab.title), el('div', 'lab-note', t('lab.preview.note')));
       const steps = el('ol', 'lab-steps');
       lab.steps.forEach((s, i) => {
         const li = el('li', `lab-step-item${i ? ' lab-locked' : ' lab-current'}`);
@@ -368,7 +376,7 @@ export function mountLabPreview(root: HTMLElement, id: string, get: <T>(path: st
       const step = lab.steps[0];
       const body = el('article', 'lab-step');
       body.dataset.step = '1';
-      body.append(el('h3', 'lab-step-title', `Step 1: ${step.title}`));
+      body.append(el('h3', 'lab-step-title', t('lab.stepTitle', { n: 1, title: step.title })));
       const text = el('div', 'lab-md');
       text.innerHTML = renderStepMarkdown(step.markdown, step.terminal);
       text.querySelectorAll<HTMLButtonElement>('.lab-run').forEach((b) => (b.disabled = true));

@@ -3,6 +3,7 @@
 import { marked } from 'marked';
 import { blockInfo, lexStepMarkdown } from '../../../server/labs/markdown.js';
 import { esc } from '../dom.js';
+import { t } from '../i18n/index.js';
 
 /** Renders a step's markdown; an exec block without `terminal=` runs in the step's terminal. */
 export function renderStepMarkdown(md: string, defaultTerminal: string): string {
@@ -10,10 +11,10 @@ export function renderStepMarkdown(md: string, defaultTerminal: string): string 
   renderer.code = ({ text, lang }) => {
     const { kind, terminal = defaultTerminal } = blockInfo(lang);
     if (kind === 'exec') {
-      return `<div class="lab-block lab-exec"><pre><code>${esc(text)}</code></pre><button class="lab-run" data-terminal="${esc(terminal)}" data-code="${esc(text)}" title="Type this into the ${esc(terminal)} terminal">▶ Run</button></div>`;
+      return `<div class="lab-block lab-exec"><pre><code>${esc(text)}</code></pre><button class="lab-run" data-terminal="${esc(terminal)}" data-code="${esc(text)}" title="${esc(t('md.run.title', { terminal }))}">${esc(t('md.run'))}</button></div>`;
     }
     if (kind === 'copy') {
-      return `<div class="lab-block lab-copy"><pre><code>${esc(text)}</code></pre><button class="lab-copybtn" data-code="${esc(text)}">Copy</button></div>`;
+      return `<div class="lab-block lab-copy"><pre><code>${esc(text)}</code></pre><button class="lab-copybtn" data-code="${esc(text)}">${esc(t('md.copy'))}</button></div>`;
     }
     return `<pre class="lab-block"><code>${esc(text)}</code></pre>`;
   };

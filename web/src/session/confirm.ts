@@ -2,6 +2,7 @@
 // <dialog> that says what will be lost, Cancel focused first so Enter or Escape keeps the work.
 // A sandbox the learner has not used yet in this page (nothing typed, nothing run) is replaced
 // without asking: there is nothing to lose.
+import { t } from '../i18n/index.js';
 import './flow.css';
 
 let used = false;
@@ -49,7 +50,7 @@ export function confirmLoss(q: LossQuestion): Promise<boolean> {
   row.className = 'confirm-actions';
   const cancel = document.createElement('button');
   cancel.className = 'btn confirm-cancel';
-  cancel.textContent = 'Keep my sandbox';
+  cancel.textContent = t('loss.cancel');
   const ok = document.createElement('button');
   ok.className = 'btn btn-danger confirm-ok';
   ok.textContent = q.ok;

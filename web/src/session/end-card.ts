@@ -2,6 +2,7 @@
 // deleted, its init exited): why, and what the learner can do, instead of a fresh sandbox
 // swapped in under the cursor. A lab session can be restored to the step the learner reached
 // (the server replays the earlier steps' solves) or started again from step 1.
+import { t } from '../i18n/index.js';
 import './flow.css';
 
 export interface EndCardChoices {
@@ -29,23 +30,23 @@ export function showEndCard(host: HTMLElement, c: EndCardChoices): void {
   card.setAttribute('aria-describedby', 'end-why');
   const h = document.createElement('h2');
   h.id = 'end-title';
-  h.textContent = 'Your sandbox has ended';
+  h.textContent = t('end.title');
   const why = document.createElement('p');
   why.id = 'end-why';
-  why.append('Why: ');
+  why.append(`${t('end.why')} `);
   const r = document.createElement('span');
   r.className = 'end-reason';
-  r.textContent = c.reason || 'the server closed it';
+  r.textContent = c.reason || t('end.defaultReason');
   why.append(r, '.');
   const what = document.createElement('p');
   what.textContent = c.restore
-    ? `Its files and processes are gone. Your progress in “${c.labTitle}” is kept: restore a sandbox at step ${c.restoreStep} (the steps before it are replayed for you), or start the lab again from step 1.`
-    : 'Its files and processes are gone. Start a new sandbox to carry on.';
+    ? t('end.restoreText', { title: c.labTitle ?? '', n: c.restoreStep ?? 1 })
+    : t('end.newText');
   const row = document.createElement('div');
   row.className = 'end-actions';
   const again = document.createElement('button');
   again.className = `btn end-start-again${c.restore ? '' : ' btn-primary'}`;
-  again.textContent = c.restore ? 'Start again from step 1' : 'Start a new sandbox';
+  again.textContent = t(c.restore ? 'end.startAgain' : 'end.startNew');
   again.onclick = () => {
     hideEndCard();
     c.startAgain();
@@ -54,7 +55,7 @@ export function showEndCard(host: HTMLElement, c: EndCardChoices): void {
   if (c.restore) {
     const restore = document.createElement('button');
     restore.className = 'btn btn-primary end-restore';
-    restore.textContent = `Restore to step ${c.restoreStep}`;
+    restore.textContent = t('end.restore', { n: c.restoreStep ?? 1 });
     restore.onclick = () => {
       hideEndCard();
       c.restore!();

@@ -9,6 +9,7 @@ import { api, ApiError } from '../api.js';
 import type { PageContext } from '../context.js';
 import type { LossQuestion } from './confirm.js';
 import { $ } from '../dom.js';
+import { t } from '../i18n/index.js';
 import { confirmLoss, markSandboxFresh, markSandboxUsed } from './confirm.js';
 import { hideEndCard, showEndCard } from './end-card.js';
 import { EventSocket } from './events.js';
@@ -122,7 +123,7 @@ export class SessionLifecycle {
         // server that cannot be reached at all gets a new try below, which says that.
         sessionStorage.removeItem(SESSION_KEY);
         if ((e as ApiError).status === 404 || (e as ApiError).status === 401) {
-          this.ended(s, 'it is no longer on the server (it expired after a while unused, or the server restarted)');
+          this.ended(s, t('session.expired'));
           return;
         }
       }
@@ -152,16 +153,16 @@ export class SessionLifecycle {
         if (err.code === 'ISOPLAY_ERR_WORKSHOP_NOT_FOUND') {
           forgetWorkshop();
           await this.start(opts);
-          showBanner(`${err.message}. You are in a free sandbox now.`, 'info');
+          showBanner(t('session.workshopGone', { error: err.message }), 'info');
           return;
         }
         if (err.code === 'ISOPLAY_ERR_CAPACITY') return this.waitForRoom(opts);
         if (err.code === 'ISOPLAY_ERR_LAB_NOT_FOUND') {
-          showNotFound(`There is no lab called “${opts.lab}”.`);
-          setConn('closed', 'no such lab');
+          showNotFound(t('session.noSuchLab', { lab: opts.lab ?? '' }));
+          setConn('closed', t('conn.noSuchLab'));
           return;
         }
-        showBanner(PLAIN_ERRORS.includes(err.code) ? err.message : `Could not start a sandbox: ${err.message}`);
+        showBanner(PLAIN_ERRORS.includes(err.code) ? err.message : t('session.startFailed', { error: err.message }));
         setConn('closed', err.code);
         return;
       }
@@ -173,7 +174,7 @@ export class SessionLifecycle {
     setHelp(false);
     pageHooks.session = s;
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
-    $('lab-name').textContent = s.lab ? `Lab: ${s.lab}` : s.mode === 'host' ? 'Host shell (no sandbox!)' : 'Free sandbox';
+    $('lab-name').textContent = s.lab ? t('top.lab', { title: s.lab }) : t(s.mode === 'host' ? 'top.hostShell' : 'top.freeSandbox');
     this.events?.dispose();
     this.events = new EventSocket(s, markKernelViewStale);
     this.events.subscribe(showAnnouncement);
@@ -200,10 +201,10 @@ export class SessionLifecycle {
    * shows the lab read-only.
    */
   private waitForRoom(opts: { lab?: string; resetStep?: number }): void {
-    setConn('closed', 'the playground is full');
+    setConn('closed', t('conn.full'));
     if (!this.panels.length && this.deps.previewLab) this.panels = this.deps.previewLab(opts.lab);
     let left = CAPACITY_RETRY_S;
-    const say = () => showBanner(`The playground is full: every sandbox is taken. Retrying in ${left} s (automatically)${opts.lab ? '; you can read the lab meanwhile' : ''}.`, 'info');
+    const say = () => showBanner(t(opts.lab ? 'session.fullLab' : 'session.full', { s: left }), 'info');
     say();
     $('banner').dataset.waiting = 'capacity';
     this.retryTimer = setInterval(() => {
@@ -225,7 +226,7 @@ export class SessionLifecycle {
       this.events?.dispose();
       this.events = undefined;
     }
-    setConn('closed', 'the sandbox ended');
+    setConn('closed', t('conn.ended'));
     // The lab text stays readable; what needs the sandbox waits for a new one.
     for (const b of $('lab-panel').querySelectorAll<HTMLButtonElement>('.lab-run, .lab-check, .lab-predict-opt')) b.disabled = true;
     const lab = s.lab;
@@ -242,7 +243,7 @@ export class SessionLifecycle {
   private onTerminalFatal(s: CreateSessionResponse, code: number, reason: string): void {
     if (this.session?.id !== s.id) return;
     if (code !== CloseCode.noSuchSession && code !== CloseCode.expired) {
-      showBanner(`The terminal cannot connect: ${reason} (code ${code})`);
+      showBanner(t('session.termCannotConnect', { reason, code }));
       return;
     }
     sessionStorage.removeItem(SESSION_KEY);
@@ -252,14 +253,15 @@ export class SessionLifecycle {
 
 /** What replacing `cur` by `opts` throws away, in the learner's words. */
 function lossQuestion(cur: CreateSessionResponse, opts: { lab?: string; resetStep?: number }, at: { title: string } | undefined): LossQuestion {
-  const lost = 'This sandbox is deleted with everything in it: files you made, processes still running, and what your terminals show.';
-  const kept = cur.lab ? `Your progress in “${at?.title ?? cur.lab}” is kept: the lab comes back at the step you reached.` : undefined;
+  const lost = t('loss.lost');
+  const kept = cur.lab ? t('loss.kept', { title: at?.title ?? cur.lab }) : undefined;
   if (opts.resetStep !== undefined) {
-    return { title: `Reset to the start of step ${opts.resetStep + 1}?`, lost: `${lost} A new one is built at the start of step ${opts.resetStep + 1}, with the earlier steps replayed.`, kept, ok: 'Delete and reset' };
+    const n = opts.resetStep + 1;
+    return { title: t('loss.reset.title', { n }), lost: t('loss.reset.lost', { lost, n }), kept, ok: t('loss.reset.ok') };
   }
-  if (opts.lab && opts.lab !== cur.lab) return { title: 'Open another lab?', lost: `${lost} The lab starts in a new sandbox.`, kept, ok: 'Delete and open the lab' };
-  if (!opts.lab && cur.lab) return { title: 'Back to all labs?', lost: `${lost} The lab list opens in a new, empty sandbox.`, kept, ok: 'Delete and go to all labs' };
-  return { title: 'Start a new sandbox?', lost, kept, ok: 'Delete and start a new one' };
+  if (opts.lab && opts.lab !== cur.lab) return { title: t('loss.lab.title'), lost: t('loss.lab.lost', { lost }), kept, ok: t('loss.lab.ok') };
+  if (!opts.lab && cur.lab) return { title: t('loss.list.title'), lost: t('loss.list.lost', { lost }), kept, ok: t('loss.list.ok') };
+  return { title: t('loss.new.title'), lost, kept, ok: t('loss.new.ok') };
 }
 
 /** An unknown lab or page: a page of its own with a way back, instead of a banner over a broken page. */
@@ -269,15 +271,15 @@ export function showNotFound(what: string): void {
   box.className = 'notfound';
   box.setAttribute('role', 'main');
   const h = document.createElement('h1');
-  h.textContent = 'Not found';
+  h.textContent = t('notfound.title');
   const p = document.createElement('p');
-  p.textContent = `${what} It may have been renamed, or the link has a typo.`;
+  p.textContent = t('notfound.text', { what });
   const back = document.createElement('a');
   back.className = 'btn notfound-back';
   back.href = '/';
-  back.textContent = '← All labs';
+  back.textContent = t('lab.back');
   box.append(h, p, back);
-  document.title = 'Not found · Isolation Playground';
+  document.title = t('notfound.docTitle');
   main?.replaceWith(box);
   // No sandbox here: the top bar's session controls go too.
   $('lab-name').textContent = '';

@@ -4,6 +4,7 @@
 import type { CreateSessionResponse } from '../../../server/protocol/api.js';
 import { screenReaderOn } from '../a11y/screen-reader.js';
 import { TermView, type TermViewOptions } from '../terminal/term-view.js';
+import { t } from '../i18n/index.js';
 import { pageHooks } from './page-hooks.js';
 import { termFontSize } from './presenter.js';
 
@@ -27,7 +28,7 @@ export class TerminalTabs {
     this.list = document.createElement('div');
     this.list.className = 'tab-list';
     this.list.setAttribute('role', 'tablist');
-    this.list.setAttribute('aria-label', 'Terminals');
+    this.list.setAttribute('aria-label', t('layout.terminals'));
     // Arrow keys move between tabs (one tab stop for the row, as in any tab list).
     this.list.onkeydown = (ev) => {
       const tabs = [...this.list.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
@@ -42,8 +43,8 @@ export class TerminalTabs {
     this.plus = document.createElement('button');
     this.plus.className = 'tab tab-add';
     this.plus.textContent = '+';
-    this.plus.title = 'Open another terminal in this sandbox';
-    this.plus.setAttribute('aria-label', 'Open another terminal');
+    this.plus.title = t('tabs.add.title');
+    this.plus.setAttribute('aria-label', t('tabs.add.label'));
     this.plus.onclick = () =>
       void this.onAdd().then((t) => {
         if (t) this.select(this.add(t.name, t.title).el.dataset.terminal!);

@@ -5,6 +5,7 @@ import type { CreateSessionResponse } from '../../../server/protocol/api.js';
 import type { ServerEventMessage } from '../../../server/protocol/events.js';
 import { api, ApiError } from '../api.js';
 import { $ } from '../dom.js';
+import { t } from '../i18n/index.js';
 import { showBanner } from './status.js';
 
 const WORKSHOP_KEY = 'isoplay.workshop';
@@ -34,7 +35,7 @@ export function showWorkshopChip(): void {
   const w = joinedWorkshop();
   const chip = $('workshop-chip');
   chip.hidden = !w;
-  chip.textContent = w ? `Workshop: ${w.title} · ${w.name}` : '';
+  chip.textContent = w ? t('ws.chip', { title: w.title, name: w.name }) : '';
   $('help').hidden = !w;
 }
 
@@ -77,7 +78,7 @@ export async function joinFromUrl(): Promise<{ joined: boolean; error?: string }
 // A raised hand for the instructor's dashboard (per session: a new sandbox starts with it down).
 export function setHelp(on: boolean): void {
   $('help').setAttribute('aria-pressed', String(on));
-  $('help').textContent = on ? 'Help requested (click to withdraw)' : 'Ask for help';
+  $('help').textContent = t(on ? 'top.help.on' : 'top.help');
 }
 
 /** Wires the help button to the current session (none while one is starting). */
@@ -97,5 +98,5 @@ export function mountHelpButton(session: () => CreateSessionResponse | undefined
 
 /** An event-socket subscriber: the instructor's announcement to the room, in the banner. */
 export function showAnnouncement(m: ServerEventMessage): void {
-  if (m.type === 'event' && m.kind === 'announce') showBanner(`Your instructor: ${m.text}`, 'info');
+  if (m.type === 'event' && m.kind === 'announce') showBanner(t('ws.announce', { text: m.text }), 'info');
 }

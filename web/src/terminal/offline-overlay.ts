@@ -1,5 +1,7 @@
 // What a terminal shows while its socket is down: the terminal dimmed under "Reconnecting…" with
 // a countdown to the next try, and a notice when the learner types (the keys are not sent).
+import { esc } from '../dom.js';
+import { t } from '../i18n/index.js';
 import './offline-overlay.css';
 
 export class OfflineOverlay {
@@ -15,7 +17,7 @@ export class OfflineOverlay {
     const line = el.querySelector<HTMLElement>('.term-overlay-count')!;
     const tick = () => {
       const s = Math.ceil((at - Date.now()) / 1000);
-      line.textContent = s > 0 ? `Reconnecting in ${s} s…` : 'Reconnecting…';
+      line.textContent = s > 0 ? t('offline.reconnectingIn', { s }) : t('offline.reconnecting');
     };
     clearInterval(this.timer);
     tick();
@@ -27,7 +29,7 @@ export class OfflineOverlay {
     const el = this.ensure();
     const n = el.querySelector<HTMLElement>('.term-overlay-refused')!;
     n.hidden = false;
-    n.textContent = 'Not sent: you typed while the terminal is disconnected. Nothing is kept for later; type it again once it is back.';
+    n.textContent = t('offline.refused');
   }
 
   hide(): void {
@@ -43,7 +45,7 @@ export class OfflineOverlay {
     const box = document.createElement('div');
     box.className = 'term-overlay';
     box.setAttribute('role', 'status');
-    box.innerHTML = '<div class="term-overlay-box"><div><b>Disconnected.</b> <span class="term-overlay-count">Reconnecting…</span></div><div class="term-overlay-refused" hidden></div></div>';
+    box.innerHTML = `<div class="term-overlay-box"><div><b>${esc(t('offline.disconnected'))}</b> <span class="term-overlay-count">${esc(t('offline.reconnecting'))}</span></div><div class="term-overlay-refused" hidden></div></div>`;
     this.host.append(box);
     this.box = box;
     return box;
