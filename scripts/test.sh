@@ -27,7 +27,7 @@ other_cgroup=v2; [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && other_cgroup
 node_modules/.bin/tsx server/cli.ts lab test --jobs 2 --require "$(grep -L "^  cgroup: $other_cgroup\$" labs/*/lab.yaml | wc -l)" || status=1
 
 echo "== in a pure cgroup v2 VM: the v2 tests, then every lab's self-test (scripts/v2-vm-job.sh)"
-bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh 2>&1 | tee "$logs/v2.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+V2VM_TIMEOUT=1500 bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh 2>&1 | tee "$logs/v2.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 # Each vitest run ends with "vitest: N passed, N failed, N skipped" (tests/helpers/summary-reporter.ts).
 read -r p f s < <(cat "$logs"/*.log | sed -n 's/^vitest: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' |
