@@ -3,7 +3,7 @@
 // columns at 1200 px and in the presenter view at 1280x720, one panel at a time on a phone with
 // the extra keys reaching the real shell, and the terminal still drawing after WebGL is lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -184,6 +184,15 @@ describe.skipIf(!CHROMIUM)(`the page's layout${skipReason}`, () => {
     await page.click('#phone-tabs [role="tab"]:text-is("Kernel")');
     await screenshot(page, 'layout-390-kernel');
     await page.close();
+
+    // A lab's Run button on a phone brings the terminal it typed into into view.
+    const lab = await openPage(390, 844, '/?lab=first-namespace');
+    expect(await visiblePanels(lab)).toEqual(['lab-panel']);
+    await lab.click('.lab-step[data-step="1"] .lab-predict-opt >> nth=1');
+    await lab.click('.lab-step[data-step="1"] .lab-run >> nth=0');
+    expect(await visiblePanels(lab)).toEqual(['term-col']);
+    await waitForTerm(lab, /hostname/);
+    await lab.close();
   });
 
   it('the terminal still shows its text after its WebGL context is lost (xterm\'s DOM renderer takes over)', async () => {
@@ -211,6 +220,23 @@ describe.skipIf(!CHROMIUM)(`the page's layout${skipReason}`, () => {
     await page.waitForFunction(() => /drawn-by-42/.test(document.querySelector('.term[data-terminal="shell"] .xterm-rows')?.textContent ?? ''));
     expect(await page.locator(`${term} .xterm-rows`).isVisible()).toBe(true);
     await page.close();
+  });
+
+  it('with WebGL unavailable from the start (chromium --disable-3d-apis), the terminal draws with the DOM renderer', async () => {
+    const noGl = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-3d-apis', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    try {
+      const page = await noGl.newPage({ viewport: { width: 1366, height: 768 } });
+      page.on('pageerror', (e) => console.error('page error:', e.message));
+      await page.goto(srv.base);
+      await waitForTerm(page, /root@sandbox/);
+      expect(await page.evaluate(() => document.createElement('canvas').getContext('webgl2'))).toBeNull();
+      expect(await page.getAttribute('.term[data-terminal="shell"]', 'data-renderer')).toBe('dom');
+      await page.click('.term[data-terminal="shell"]');
+      await typeLine(page, 'echo no-gl-$((6*7))');
+      await page.waitForFunction(() => /no-gl-42/.test(document.querySelector('.term[data-terminal="shell"] .xterm-rows')?.textContent ?? ''));
+    } finally {
+      await noGl.close();
+    }
   });
 
   it('presenter view at 1280x720: 80 columns, bigger panel text, focus mode shows one panel, banners hide themselves', async () => {

@@ -174,6 +174,14 @@ export function mountLayout(): Layout {
     phoneButtons[to].focus();
   };
 
+  // A Run button on a phone: show the terminal it types into.
+  $('lab-panel').addEventListener('click', (ev) => {
+    if (!PHONE.matches || !(ev.target as Element).closest('.lab-run')) return;
+    state.phone = 'term';
+    save();
+    apply();
+  });
+
   // Presenter view's focus mode.
   const focusBtn = $('focus-mode') as HTMLButtonElement;
   focusBtn.textContent = t('layout.focus');
