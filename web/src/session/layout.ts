@@ -12,7 +12,8 @@ import { termFontSize } from './presenter.js';
 export type Side = 'lab' | 'kv';
 type PhonePanel = 'lab' | 'term' | 'kv';
 interface Saved {
-  width: Record<Side, number>;
+  /** Only the widths the learner set; the others follow the window (see defaultWidth). */
+  width: Partial<Record<Side, number>>;
   open: Record<Side, boolean>;
   focusMode: boolean;
   focus: Side;
@@ -27,7 +28,10 @@ const GUTTER = 14; // px: an open panel's splitter
 const RAIL = 32; // px: a collapsed panel's tab
 const MIN_COLS = 80;
 const PHONE = matchMedia('(max-width: 700px)');
-const DEFAULTS: Saved = { width: { lab: 290, kv: 330 }, open: { lab: true, kv: true }, focusMode: false, focus: 'lab', phone: 'lab' };
+const DEFAULTS: Saved = { width: {}, open: { lab: true, kv: true }, focusMode: false, focus: 'lab', phone: 'lab' };
+
+/** A panel's width until the learner sets one: roomier on a big screen, 80 columns left on a laptop. */
+const defaultWidth = (side: Side): number => (window.innerWidth >= 1600 ? { lab: 360, kv: 440 } : { lab: 290, kv: 330 })[side];
 
 function load(): Saved {
   try {
@@ -126,7 +130,7 @@ export function mountLayout(): Layout {
       const step = ev.shiftKey ? 64 : 16;
       const grow = side === 'lab' ? 'ArrowRight' : 'ArrowLeft';
       const shrink = side === 'lab' ? 'ArrowLeft' : 'ArrowRight';
-      const w = state.width[side] * scale();
+      const w = (state.width[side] ?? defaultWidth(side)) * scale();
       const to = ev.key === grow ? w + step : ev.key === shrink ? w - step : ev.key === 'Home' ? MIN[side] : ev.key === 'End' ? MAX : undefined;
       if (ev.key === 'Enter') {
         ev.preventDefault();
@@ -204,13 +208,20 @@ export function mountLayout(): Layout {
       b.tabIndex = on ? 0 : -1;
     }
     const wanted: Record<Side, boolean> = { lab: state.open.lab && (!focusing || state.focus === 'lab'), kv: state.open.kv && (!focusing || state.focus === 'kv') };
-    const width = { lab: Math.round(state.width.lab * scale()), kv: Math.round(state.width.kv * scale()) };
+    const base = { lab: state.width.lab ?? defaultWidth('lab'), kv: state.width.kv ?? defaultWidth('kv') };
+    const width = { lab: Math.round(base.lab * scale()), kv: Math.round(base.kv * scale()) };
     const auto: Record<Side, boolean> = { lab: false, kv: false };
     // A panel the learner opened in a narrow window: their choice, nothing else moves.
     if (!phone && !override.lab && !override.kv) {
       // 80 columns of the terminals' font, its padding (8 px a side) and the scrollbar (14 px).
       const need = Math.ceil(MIN_COLS * cellWidth(termFontSize()) + 16 + 14 + 8);
       const termWidth = () => layout.clientWidth - SIDES.reduce((sum, s) => sum + (wanted[s] && !auto[s] ? width[s] + GUTTER : RAIL), 0);
+      // First the presenter view's wider panels give back what they took, then the kernel view collapses.
+      const extra = SIDES.reduce((sum, s) => sum + (wanted[s] ? width[s] - base[s] : 0), 0);
+      if (termWidth() < need && extra > 0) {
+        const cut = Math.min(extra, need - termWidth());
+        for (const s of SIDES) if (wanted[s]) width[s] -= Math.ceil((cut * (width[s] - base[s])) / extra);
+      }
       if (termWidth() < need && wanted.kv) auto.kv = true;
       if (termWidth() < need && wanted.lab) {
         width.lab = Math.max(MIN.lab, width.lab - (need - termWidth()));
