@@ -9,9 +9,11 @@ import { mountKernelView } from './kernel/view.js';
 import { mountLabPanel, mountLabPreview } from './labs/panel.js';
 import { api } from './api.js';
 import { SessionLifecycle, showNotFound } from './session/lifecycle.js';
+import { mountLayout } from './session/layout.js';
 import { mountPresenter } from './session/presenter.js';
 import { showBanner } from './session/status.js';
 import { TerminalTabs } from './session/tabs.js';
+import { mountExtraKeys } from './terminal/extra-keys.js';
 import { joinFromUrl, mountHelpButton, showWorkshopChip } from './session/workshop.js';
 
 // The static HTML's texts in the learner's language, and the picker that changes it, first.
@@ -26,7 +28,13 @@ const session: SessionLifecycle = new SessionLifecycle({
 });
 mountHelpButton(() => session.current);
 $('new-sandbox').onclick = () => void session.replace({ lab: session.current?.lab });
-mountPresenter((px) => terminals.setFontSize(px));
+const layout = mountLayout();
+mountPresenter((px) => {
+  terminals.setFontSize(px);
+  layout.refresh();
+  window.dispatchEvent(new Event('isoplay:presenter'));
+});
+mountExtraKeys(() => terminals.current());
 mountScreenReaderSwitch((on) => terminals.setScreenReader(on));
 
 async function boot(): Promise<void> {

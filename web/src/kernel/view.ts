@@ -165,7 +165,8 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   // Stays the last child of the cgroups section: cards are inserted before it.
   const cgMore = document.createElement('div');
   cg.body.append(cgMore);
-  const width = () => Math.max(260, root.clientWidth - 40);
+  // The presenter view zooms the panel's contents by 1.25 (style.css): the charts, drawn in it, too.
+  const width = () => Math.max(180, Math.floor((root.clientWidth - 40) / (document.body.classList.contains('presenter') ? 1.25 : 1)));
   const AXIS = { stroke: '#9aa5b1', grid: { stroke: '#2a3441' }, ticks: { show: false }, font: '12px sans-serif' };
   // The time axis counts seconds back from the newest sample ("now").
   const timeAxis = (u: uPlot, v: number[]) => {
@@ -365,8 +366,20 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     else if (m.type === 'cgroups') renderCgroups(m);
     else addEvent(m);
   });
+  // The panel's width follows its splitter (and the window): the charts follow the panel.
+  let chartWidth = width();
+  const fitCharts = () => {
+    if (root.clientWidth === 0 || width() === chartWidth) return;
+    chartWidth = width();
+    for (const card of cards.values()) for (const s of Object.values(card.slots)) s.plot.setSize({ width: chartWidth, height: s.plot.height });
+  };
+  const resizeObs = new ResizeObserver(fitCharts);
+  resizeObs.observe(root);
+  window.addEventListener('isoplay:presenter', fitCharts);
   return () => {
     unsubscribe();
+    resizeObs.disconnect();
+    window.removeEventListener('isoplay:presenter', fitCharts);
     clearInterval(uptimeTimer);
     clearInterval(chartTimer);
     for (const card of cards.values()) for (const s of Object.values(card.slots)) s.plot.destroy();

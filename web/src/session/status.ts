@@ -3,10 +3,16 @@
 import { $ } from '../dom.js';
 import { t } from '../i18n/index.js';
 
-/** Shows a banner, or hides it with undefined. */
+let bannerTimer: ReturnType<typeof setTimeout> | undefined;
+/** How long a banner stays in the presenter view (it covers what the room is looking at). */
+export const PRESENTER_BANNER_MS = 6000;
+
+/** Shows a banner, or hides it with undefined. In the presenter view it hides itself after a few seconds. */
 export function showBanner(text: string | undefined, kind: 'error' | 'info' = 'error'): void {
   const b = $('banner');
   b.hidden = !text;
+  clearTimeout(bannerTimer);
+  if (text && document.body.classList.contains('presenter')) bannerTimer = setTimeout(() => (b.hidden = true), PRESENTER_BANNER_MS);
   // Errors interrupt a screen reader; notices wait for a pause.
   b.setAttribute('aria-live', kind === 'error' ? 'assertive' : 'polite');
   b.textContent = text ?? '';

@@ -110,6 +110,11 @@ export class TerminalTabs {
     return found;
   }
 
+  /** The terminal in view (the extra keys go to it). */
+  current(): TermView | undefined {
+    return this.views.find((v) => !v.el.hidden);
+  }
+
   setScreenReader(on: boolean): void {
     for (const v of this.views) v.setScreenReader(on);
   }

@@ -33,6 +33,10 @@ export class TermView {
   private exited = false;
   private resizeObs: ResizeObserver;
   private readonly offline: OfflineOverlay;
+  private webgl: WebglAddon | undefined;
+  private unwatchRatio = () => {};
+  /** Rewrites what the learner types before it is sent (the extra keys' sticky Ctrl). */
+  static inputFilter: ((data: string) => string) | undefined;
 
   constructor(
     readonly el: HTMLElement,
@@ -53,13 +57,8 @@ export class TermView {
     this.term.loadAddon(new WebLinksAddon());
     this.term.open(el);
     this.offline = new OfflineOverlay(el);
-    try {
-      const webgl = new WebglAddon();
-      webgl.onContextLoss(() => webgl.dispose());
-      this.term.loadAddon(webgl);
-    } catch {
-      /* no WebGL: xterm's DOM renderer draws instead */
-    }
+    this.loadWebgl();
+    this.watchPixelRatio();
     // Copy like a desktop terminal: Ctrl+Shift+C always, Ctrl+C when text is selected (else it is
     // the shell's interrupt). Paste (Ctrl+Shift+V, Ctrl+V, middle click) is the browser's own.
     this.term.attachCustomKeyEventHandler((e) => {
@@ -79,6 +78,7 @@ export class TermView {
       return false;
     });
     this.term.onData((d) => {
+      if (TermView.inputFilter) d = TermView.inputFilter(d);
       if (!this.input()) return;
       if (this.exited && d === '\r') return this.restart();
       this.send(encodeClientFrame({ type: 'input', data: encoder.encode(d) }));
@@ -90,6 +90,50 @@ export class TermView {
     this.resizeObs = new ResizeObserver(() => this.refit());
     this.resizeObs.observe(el);
     this.connect();
+  }
+
+  /**
+   * WebGL draws fastest, but a GPU can refuse it or lose it (a driver reset, a tab in the
+   * background on a phone): then xterm's DOM renderer draws. The element's data-renderer says which.
+   */
+  private loadWebgl(): void {
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => this.dropWebgl());
+      this.term.loadAddon(webgl);
+      this.webgl = webgl;
+    } catch {
+      this.webgl = undefined;
+    }
+    this.el.dataset.renderer = this.webgl ? 'webgl' : 'dom';
+  }
+
+  private dropWebgl(): void {
+    this.webgl?.dispose();
+    this.webgl = undefined;
+    this.el.dataset.renderer = 'dom';
+    if (!this.disposed) this.term.refresh(0, this.term.rows - 1);
+  }
+
+  /** A new device scale (another screen, browser zoom): a fresh WebGL renderer, sized for it. */
+  private watchPixelRatio(): void {
+    const mq = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    const changed = () => {
+      if (this.disposed) return;
+      if (this.webgl) {
+        this.dropWebgl();
+        this.loadWebgl();
+      }
+      this.refit();
+      this.watchPixelRatio();
+    };
+    mq.addEventListener('change', changed, { once: true });
+    this.unwatchRatio = () => mq.removeEventListener('change', changed);
+  }
+
+  /** Sends keys as if typed (the extra-keys bar): through xterm's input path, so the same checks apply. */
+  sendKeys(data: string): void {
+    this.term.input(data, true);
   }
 
   /** Font size in px (the presenter view uses a bigger one); the PTY follows the new rows and columns. */
@@ -195,6 +239,7 @@ export class TermView {
   dispose(): void {
     this.disposed = true;
     this.resizeObs.disconnect();
+    this.unwatchRatio();
     this.offline.hide();
     this.ws?.close(1000, 'page closed the terminal');
     this.term.dispose();
