@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import { NAMESPACE_KINDS, type NamespaceKind } from '../protocol/events.js';
 
-/** One pass over the lines of /proc/PID/status, keeping only the four fields the view shows. */
-export function parseStatus(text: string): { name: string; ppid: number; uid: number; nsPids: number[] } {
+/** One pass over the lines of /proc/PID/status, keeping only the fields the view shows. */
+export function parseStatus(text: string): { name: string; ppid: number; uid: number; nsPids: number[]; rssKb?: number } {
+  let rssKb: number | undefined;
   let name = '';
   let ppid = 0;
   let uid = 0;
@@ -21,8 +22,9 @@ export function parseStatus(text: string): { name: string; ppid: number; uid: nu
     else if (key === 'PPid') ppid = Number(value) || 0;
     else if (key === 'Uid') uid = Number(value.split(/\s+/)[0]) || 0;
     else if (key === 'NSpid') nsPids = value.split(/\s+/).filter(Boolean).map(Number);
+    else if (key === 'VmRSS') rssKb = Number.parseInt(value, 10) || 0;
   }
-  return { name, ppid, uid, nsPids };
+  return { name, ppid, uid, nsPids, ...(rssKb !== undefined ? { rssKb } : {}) };
 }
 
 /** `pid:[4026531836]` -> 4026531836 */

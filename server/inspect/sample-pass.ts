@@ -187,6 +187,7 @@ export function readProcessBounded(procRoot: string, pid: number, uidMap: string
     args: cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200),
     uid: { inside: uidInside(st.uid, uidMap), host: st.uid },
     ns: readNamespaces(procRoot, pid),
+    ...(st.rssKb !== undefined ? { rssKb: st.rssKb } : {}),
   };
 }
 

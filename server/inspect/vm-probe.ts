@@ -83,6 +83,7 @@ export function matchVms(qemus: ProcessInfo[], all: ProcessInfo[], reports: Retu
       hostPid: q.hostPid,
       accel: /-(accel|machine)\s+\S*kvm|-enable-kvm/.test(q.args) ? 'kvm' : 'tcg',
       ...(memConfiguredMiB !== undefined ? { memConfiguredMiB } : {}),
+      ...(q.rssKb !== undefined ? { memUsedMiB: Math.round(q.rssKb / 1024) } : {}),
     });
   }
   return vms.sort((a, b) => a.hostPid - b.hostPid);

@@ -32,6 +32,8 @@ export interface VmKernelInfo extends KernelInfo {
   memTotalKb?: number;
   /** The RAM qemu was told to give the guest (`-m`), in MiB; absent when its command line does not say. */
   memConfiguredMiB?: number;
+  /** What qemu really holds of it on the host (its resident memory), in MiB. */
+  memUsedMiB?: number;
   /** The guest's uptime when its init first ran: its kernel's own clock, which starts after firmware and decompression. */
   bootSec: number;
   /** Wall-clock seconds from qemu's launch to the guest's report (firmware, kernel, init): the whole boot. */
@@ -47,6 +49,8 @@ export interface ProcessInfo {
   args: string;
   uid: { inside: number; host: number };
   ns: Partial<Record<NamespaceKind, number>>;
+  /** Resident memory (VmRSS), KiB; absent for a kernel thread or a zombie. */
+  rssKb?: number;
 }
 
 /**

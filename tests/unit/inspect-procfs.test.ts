@@ -10,6 +10,8 @@ const STATUS = 'Name:\tbash\nUmask:\t0022\nState:\tS (sleeping)\nPPid:\t4166\nUi
 describe('procfs readers', () => {
   it('parses status fields', () => {
     expect(parseStatus(STATUS)).toEqual({ name: 'bash', ppid: 4166, uid: 1000000000, nsPids: [4170, 2, 1] });
+    // A user process's resident memory (VmRSS, kB); a kernel thread has none.
+    expect(parseStatus(`${STATUS}VmRSS:\t  181140 kB\n`).rssKb).toBe(181140);
   });
 
   it('parses namespace links', () => {

@@ -46,8 +46,9 @@ describe('VM probe: the guest reports of isoplay-vm', () => {
     expect(qemuMemMiB('qemu-system-x86_64 -machine microvm -smp 1')).toBeUndefined();
     expect(qemuMemMiB('qemu-system-x86_64 -mem-path /x -smp 1')).toBeUndefined();
     const all = [proc(5000, [5000, 41], 4000, 'sh'), proc(5001, [5001, 42], 5000, 'qemu-system-x86', 'qemu-system-x86_64 -accel tcg -m 96 -smp 1')];
+    all[1].rssKb = 181140; // qemu's resident memory on the host: the RAM the VM really costs
     const [vm] = matchVms([all[1]], all, parseVmProbe(`41 0 0 {"release":"a","bootId":"${boot}","uptimeSec":1,"memTotalKb":80000}`));
-    expect([vm.memConfiguredMiB, vm.memTotalKb]).toEqual([96, 80000]);
+    expect([vm.memConfiguredMiB, vm.memTotalKb, vm.memUsedMiB]).toEqual([96, 80000, 177]);
   });
 
   it('reports nothing for a file whose launcher is not a parent of any qemu (unless there is only one of each)', () => {

@@ -101,6 +101,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
             parts: [
               v.memConfiguredMiB !== undefined ? t('kv.k.ramConfigured', { n: v.memConfiguredMiB }) : '',
               v.memTotalKb ? t('kv.k.ramSeen', { n: Math.round(v.memTotalKb / 1024) }) : '',
+              v.memUsedMiB !== undefined ? t('kv.k.ramUsed', { n: v.memUsedMiB }) : '',
             ]
               .filter(Boolean)
               .join(', '),
