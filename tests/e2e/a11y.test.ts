@@ -328,6 +328,14 @@ describe.skipIf(!CHROMIUM)(`the page for a keyboard and a screen reader${skipRea
         return { kind: (c as HTMLElement).dataset.kind, time: u.axes[0].show !== false ? u.axes[0].values(u, [newest - 60, newest]) : [], y: u.axes[1].values(u, [64]) };
       }),
     );
+    // The rendered axis spans the chart's window of 120 s and ends at the newest sample, from its first sample on.
+    const spans = await page.$$eval('.kv-cgroup[data-path="/"] .kv-chart', (charts) =>
+      charts.map((c) => {
+        const u = (c as HTMLElement & { plot: { scales: { x: { min: number; max: number } }; data: number[][] } }).plot;
+        return [Math.round(u.scales.x.max - u.scales.x.min), Math.round(u.scales.x.max - u.data[0][u.data[0].length - 1])];
+      }),
+    );
+    expect(spans).toEqual([[120, 0], [120, 0], [120, 0]]);
     expect(axes).toEqual([
       { kind: 'memory', time: ['-60 s', 'now'], y: ['64 MiB'] },
       { kind: 'pids', time: ['-60 s', 'now'], y: ['64 pids'] },

@@ -185,7 +185,10 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
           { ...AXIS, size: 22, space: 60, values: timeAxis },
           { ...AXIS, size: 64, values: (_u, v) => v.map((x) => `${x} ${unit}`) },
         ],
-        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(Number(max) || 0, unit === '%' ? 10 : 1)] } },
+        // The time axis is always the whole window, ending at the newest sample: it does not stretch
+        // while the chart fills, and one sample alone (a range of zero, which uPlot widens by the
+        // value's magnitude, here a billion seconds) still gets a sane axis.
+        scales: { x: { time: false, range: (_u, _min, max) => [Number(max) - WINDOW, Number(max)] }, y: { range: (_u, _min, max) => [0, Math.max(Number(max) || 0, unit === '%' ? 10 : 1)] } },
         series: [{}, ...series.map((x) => ({ width: 1, points: { show: false }, ...x }))],
       },
       data as uPlot.AlignedData,
