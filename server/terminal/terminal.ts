@@ -287,8 +287,18 @@ export class Terminal {
         resolve();
       };
       // Each chunk of output restarts the quiet timer (onOutput); the drain ends after EXIT_QUIET_MS
-      // of silence, or after EXIT_DRAIN_MAX_MS whatever the shell's children still print.
-      this.drain = { timer: setTimeout(finish, EXIT_QUIET_MS), done: finish };
+      // of silence, or after EXIT_DRAIN_MAX_MS whatever the shell's children still print. A timer
+      // can fire before the loop's poll phase reads output that arrived while the loop was busy
+      // (timers run first): so look again after I/O was read (setImmediate), and only finish when
+      // no output came in the meantime. CI once lost the last lines of a fast shell this way.
+      const quiet = () =>
+        setImmediate(() => {
+          if (!this.drain) return;
+          const since = Date.now() - this.lastDataAt;
+          if (since >= EXIT_QUIET_MS) finish();
+          else this.drain.timer = setTimeout(quiet, EXIT_QUIET_MS - since);
+        });
+      this.drain = { timer: setTimeout(quiet, EXIT_QUIET_MS), done: finish };
     });
     if (this.disposed) return;
     if (this.carry.length) this.onOutput(this.carry);
