@@ -74,7 +74,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   let runtime = deps.runtime;
   if (config.mode === 'sandbox') {
     driver ??= await createCgroupDriver(config);
-    runtime ??= createSandboxFactory(config, driver);
+    if (!runtime) {
+      const own = createSandboxFactory(config, driver);
+      // A runtime made here is this app's: its instance claim goes when the app has ended its sessions.
+      app.addHook('onClose', async () => own.instance.release());
+      runtime = own;
+    }
   }
 
   app.setErrorHandler((err, req, reply) => {

@@ -1,4 +1,4 @@
-// The `isoplay` command: start (the server), doctor, lab test [--require N | --require-all] [id...], reap.
+// The `isoplay` command: start (the server), doctor, lab test [--require N | --require-all] [id...], reap [--all].
 // `lab test` exits 0 when every lab that ran passed and enough ran, 1 when a lab failed, 3 when too
 // few ran (skipped on this host; see server/labs/test-runner.ts).
 import { loadConfig } from './config.js';
@@ -25,13 +25,18 @@ async function run(): Promise<number> {
     case 'reap': {
       const { createCgroupDriver } = await import('./sandbox/cgroups/index.js');
       const { reapLeftovers } = await import('./sandbox/reaper.js');
-      const config = loadConfig(rest, process.env);
-      const report = await reapLeftovers(config, await createCgroupDriver(config));
+      // This data directory's leftovers (its instance's tag); --all: every isoplay session on the host.
+      const all = rest.includes('--all');
+      const config = loadConfig(rest.filter((a) => a !== '--all'), process.env);
+      const { claimFor } = await import('./sandbox/index.js');
+      const instance = claimFor(config);
+      const report = await reapLeftovers(config, await createCgroupDriver(config), { tag: instance.tag, all });
+      instance.release();
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return 0;
     }
   }
-  process.stderr.write('usage: isoplay [start [--port N --host H ...] | doctor | lab test [--require N | --require-all] [id...] | reap]\n');
+  process.stderr.write('usage: isoplay [start [--port N --host H ...] | doctor | lab test [--require N | --require-all] [id...] | reap [--all]]\n');
   return 2;
 }
 

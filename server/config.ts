@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { IsoplayError } from './errors.js';
 import { parseHost } from './host-name.js';
 
+/** uid slots (sessions) per server instance: each data directory's block of uid ranges (sandbox/instance.ts). */
+export const SLOTS_PER_INSTANCE = 1024;
+
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface SandboxLimits {
@@ -261,6 +264,10 @@ export function loadConfig(
   }
   for (const [k, raw] of parseFlags(argv)) setPath(cfg, k.key, parseValue(k.key, k.kind, raw, k.min));
   const out = { ...(cfg as unknown as Config), ...overrides, limits: { ...(cfg as unknown as Config).limits, ...(overrides.limits ?? {}) } };
+  if (out.maxSessions > SLOTS_PER_INSTANCE) {
+    // Each server's sandboxes take uid ranges from its own block of SLOTS_PER_INSTANCE (sandbox/instance.ts).
+    throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'maxSessions', detail: `at most ${SLOTS_PER_INSTANCE} per server, found ${out.maxSessions}` });
+  }
   if (out.poolSize >= out.maxSessions) {
     throw new IsoplayError('ISOPLAY_ERR_CONFIG', { key: 'poolSize', detail: `must be below maxSessions (${out.maxSessions}), found ${out.poolSize}` });
   }

@@ -7,7 +7,8 @@ import { isIsoplayError } from './errors.js';
 import { diagnose, formatChecks, realHost } from './doctor.js';
 import { createCgroupDriver, validateLimits } from './sandbox/cgroups/index.js';
 import { reapLeftovers, removeEmptyParents } from './sandbox/reaper.js';
-import { createSandboxFactory } from './sandbox/index.js';
+import { claimFor, createSandboxFactory } from './sandbox/index.js';
+import type { Instance } from './sandbox/instance.js';
 import { placeServer, type ServerPlacement } from './sandbox/cgroups/server-cgroup.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -31,13 +32,16 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   const driver = config.mode === 'sandbox' ? await createCgroupDriver(config) : undefined;
+  let instance: Instance | undefined;
   try {
     if (driver) {
-      const reaped = await reapLeftovers(config, driver);
+      // This data directory's instance: its tag names our sandboxes' cgroups, its uid range is ours.
+      instance = claimFor(config, { exclusive: true });
+      const reaped = await reapLeftovers(config, driver, { tag: instance.tag });
       if (reaped.cgroups.length || reaped.processes.length) {
         process.stderr.write(`isoplay: removed what a previous server left: ${reaped.cgroups.length} cgroups, ${reaped.processes.length} processes\n`);
       }
-      await validateLimits(driver, config.prefix, config.limits);
+      await validateLimits(driver, config.prefix, config.limits, instance!.tag);
     }
   } catch (e) {
     process.stderr.write(`isoplay: ${(e as Error).message}\n`);
@@ -48,7 +52,7 @@ export async function main(argv: string[]): Promise<void> {
   if (driver) placement = placeServer(driver.layout, config.prefix, config.serverReserveBytes, (m) => process.stderr.write(`isoplay: ${m}\n`));
   let app;
   try {
-    app = await buildApp(config, driver ? { driver, runtime: createSandboxFactory(config, driver) } : {});
+    app = await buildApp(config, driver ? { driver, runtime: createSandboxFactory(config, driver, instance) } : {});
   } catch (e) {
     process.stderr.write(`isoplay: ${isIsoplayError(e) ? e.message : (e as Error).stack}\n`);
     process.exit(1);
@@ -67,6 +71,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`isoplay: ${sig}: ending every session\n`);
     await app.close();
     placement?.release();
+    instance?.release();
     if (driver) await removeEmptyParents(driver, config.prefix);
     process.exit(0);
   };

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../config.js';
 import { createCgroupDriver } from '../sandbox/cgroups/index.js';
-import { createSandboxFactory } from '../sandbox/index.js';
+import { claimFor, createSandboxFactory } from '../sandbox/index.js';
 import { removeEmptyParents } from '../sandbox/reaper.js';
 import { loadCatalog, solveTimeoutMs, stepEnv, vmUnavailable, type Lab } from './catalog.js';
 import { runCheck, runScript } from './checker.js';
@@ -34,7 +34,8 @@ export interface LabReport {
 
 export async function runLabTests(ids: string[], config: Config, jobs = 1, onReport?: (r: LabReport) => void): Promise<LabReport[]> {
   const driver = await createCgroupDriver(config);
-  const factory = createSandboxFactory(config, driver);
+  // An ephemeral instance of its own: a server on the same data directory keeps its own sandboxes.
+  const factory = createSandboxFactory(config, driver, claimFor(config, { key: `lab-test:${process.pid}` }));
   const catalog = await loadCatalog(config.labsDir, { cgroupMode: driver.mode, vmMissing: vmUnavailable(undefined, config.vmLabs) });
   const labs: Lab[] = ids.length ? ids.map((id) => {
     const l = catalog.get(id);
@@ -54,6 +55,7 @@ export async function runLabTests(ids: string[], config: Config, jobs = 1, onRep
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, labs.length)) }, worker));
+  factory.instance.release();
   // Leave nothing behind, not even the empty `isoplay` parents (rmdir refuses them if not empty).
   await removeEmptyParents(driver, config.prefix);
   return reports;

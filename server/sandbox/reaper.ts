@@ -1,11 +1,15 @@
-// At start-up and on shutdown: removes every isoplay object this host left behind (a crashed
-// server's sandboxes), and nothing else. Processes are killed only when a state file recorded them
+// At start-up and on shutdown: removes what servers of this data directory left behind (a crashed
+// server's sandboxes: its state files, and the session cgroups named with its instance tag, see
+// instance.ts), and nothing else: another live server's sandboxes on the same host are not ours.
+// A dead lab self-test's sandboxes (an ephemeral instance nobody restarts) are removed too.
+// `isoplay reap --all` removes every isoplay session of every instance (an operator's broom). Processes are killed only when a state file recorded them
 // and the pid still has the recorded start time (pids get reused); cgroups only under `<prefix>/`.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { CgroupDriver } from './cgroups/driver.js';
 import { runCommand } from './exec.js';
+import { isLive, listInstances, runDir, tagOf } from './instance.js';
 import { readStartTime, type SandboxState } from './runtime.js';
 
 export interface ReapReport {
@@ -24,7 +28,26 @@ async function inOurCgroup(pid: number, prefix: string): Promise<boolean> {
   }
 }
 
-export async function reapLeftovers(config: Config, driver: CgroupDriver): Promise<ReapReport> {
+export interface ReapScope {
+  /** This instance's tag: its session cgroups are `<prefix>/<tag>-…`. */
+  tag: string;
+  /** Every isoplay session cgroup and named netns, whoever made it. */
+  all?: boolean;
+}
+
+/** The session cgroups (`<prefix>/<name>`) a reaper of this scope may remove. */
+export function reapable(names: string[], prefix: string, scope: ReapScope, instances = listInstances()): string[] {
+  if (scope.all) return names;
+  // Tags of dead ephemeral instances (a killed `lab test`): nobody will come back for them.
+  const orphaned = new Set<string>();
+  for (const [i, r] of instances) if (r && r.key.startsWith('lab-test:') && !isLive(r)) orphaned.add(tagOf(i));
+  return names.filter((n) => {
+    const tag = n.slice(prefix.length + 1).split('-')[0];
+    return tag === scope.tag || orphaned.has(tag);
+  });
+}
+
+export async function reapLeftovers(config: Config, driver: CgroupDriver, scope: ReapScope): Promise<ReapReport> {
   const report: ReapReport = { processes: [], cgroups: [], netns: [], stateFiles: [] };
   const stateDir = path.join(config.dataDir, 'sandboxes');
   let files: string[] = [];
@@ -53,7 +76,8 @@ export async function reapLeftovers(config: Config, driver: CgroupDriver): Promi
     report.stateFiles.push(f);
   }
   // Every session cgroup under our prefix, in every hierarchy: kill what is inside, remove it.
-  for (const p of await driver.listSessions()) {
+  const instances = listInstances();
+  for (const p of reapable(await driver.listSessions(), config.prefix, scope, instances)) {
     await driver.destroy(driver.handleFor(p));
     report.cgroups.push(p);
   }
@@ -63,13 +87,17 @@ export async function reapLeftovers(config: Config, driver: CgroupDriver): Promi
     const r = await runCommand('ip', ['netns', 'list'], { reject: false, timeoutMs: 5000 });
     for (const line of r.stdout.split('\n')) {
       const name = line.split(' ')[0];
-      if (name?.startsWith(config.prefix)) {
+      if (name?.startsWith(scope.all ? config.prefix : `${config.prefix}-${scope.tag}-`)) {
         await runCommand('ip', ['netns', 'delete', name], { reject: false, timeoutMs: 5000 });
         report.netns.push(name);
       }
     }
   } catch {
     /* no iproute2: nothing of ours can exist there */
+  }
+  // The claims of the dead lab self-tests whose sandboxes just went.
+  for (const [i, r] of instances) {
+    if (r && r.key.startsWith('lab-test:') && !isLive(r)) fs.rm(path.join(runDir(), 'instances', `${i}.json`), { force: true }).catch(() => undefined);
   }
   await removeEmptyParents(driver, config.prefix);
   return report;

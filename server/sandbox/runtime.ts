@@ -16,6 +16,7 @@ import { buildCreateOps, buildEnterArgs, type EnterTarget, type HostFacts } from
 import { encodeOps } from './init/ops.js';
 import { WORLD_SCRIPT } from './world.js';
 import type { EnterOptions, RunInSandboxOptions, Sandbox, SandboxFactory, SandboxSpec } from './spec.js';
+import { SLOTS_PER_INSTANCE, type Instance } from './instance.js';
 
 export const INIT_BIN = path.join(PROJECT_ROOT, 'build', 'isoplay-init');
 /** isoplay-init enter's exit code when the recorded init is gone (its pid may be someone else's). */
@@ -111,6 +112,8 @@ export class SandboxRuntime implements SandboxFactory {
     private readonly config: Config,
     private readonly driver: CgroupDriver,
     private readonly layout: CgroupLayout,
+    /** Whose sandboxes these are: the tag starts each session cgroup's name; the uid range is its own. */
+    readonly instance: Instance,
   ) {
     this.facts = { mode: driver.mode, hierarchies: layout.hierarchies, mergedUsr: mergedUsrLinks() };
   }
@@ -125,12 +128,18 @@ export class SandboxRuntime implements SandboxFactory {
   }
 
   private takeSlot(): number {
-    for (let n = 0; ; n++) {
+    for (let n = 0; n < SLOTS_PER_INSTANCE; n++) {
       if (!this.slots.has(n)) {
         this.slots.add(n);
         return n;
       }
     }
+    throw new IsoplayError('ISOPLAY_ERR_CAPACITY', { max: SLOTS_PER_INSTANCE });
+  }
+
+  /** The cgroup of a session: `<prefix>/<instance tag>-<id>`, so a reaper knows whose it is. */
+  cgroupName(spec: Pick<SandboxSpec, 'prefix' | 'id'>): string {
+    return path.posix.join(spec.prefix, `${this.instance.tag}-${spec.id}`);
   }
 
   /** A spec for a new session with this config's limits and the next free uid slot. */
@@ -155,9 +164,9 @@ export class SandboxRuntime implements SandboxFactory {
     let cgroupsGone = true;
     // A uid range is handed out again only once nothing of its last sandbox is left in the kernel.
     stack.push(() => void (cgroupsGone && this.slots.delete(slot)));
-    const spec: SandboxSpec = input.idBase >= 0 ? input : { ...input, idBase: this.config.uidBase + slot * this.config.uidCount };
+    const spec: SandboxSpec = input.idBase >= 0 ? input : { ...input, idBase: this.instance.uidBase + slot * this.config.uidCount };
     try {
-      const cgroup = await this.driver.create(path.posix.join(spec.prefix, spec.id), spec.limits);
+      const cgroup = await this.driver.create(this.cgroupName(spec), spec.limits);
       stack.push(async () => {
         cgroupsGone = (await this.driver.destroy(cgroup)).length === 0;
       });

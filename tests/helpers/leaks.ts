@@ -17,7 +17,8 @@ export function isoplayCgroups(): string[] {
 }
 
 export function isoplayCgroupsNamed(id: string): string[] {
-  return isoplayCgroups().filter((p) => p.endsWith(`/${id}`));
+  // A session cgroup is `isoplay/<instance tag>-<id>` (server/sandbox/instance.ts).
+  return isoplayCgroups().filter((p) => new RegExp(`/i[0-9a-z]{2}-${id}$`).test(p));
 }
 
 export function isoplayMounts(): string[] {

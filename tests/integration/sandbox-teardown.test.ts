@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import readline from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.js';
+import { SLOTS_PER_INSTANCE } from '../../server/sandbox/instance.js';
 import { reapLeftovers } from '../../server/sandbox/reaper.js';
 import { isoplayCgroupsNamed, isoplayMounts, isoplayLinks, pidAlive } from '../helpers/leaks.js';
 import { makeKit, newSandbox, sh } from '../helpers/sandbox.js';
@@ -47,8 +48,17 @@ describe('sandbox teardown', () => {
     expect(left).toEqual([]);
   }, 120_000);
 
-  it('the reaper removes what a killed server left, and nothing that is not ours', async () => {
+  it('the reaper removes what a killed server of its data directory left, and nothing that is not ours (another live server\'s sandbox, a foreign cgroup)', async () => {
     const kit = await makeKit();
+    // Another live server's sandbox (another data directory, so another instance): not ours.
+    const neighbour = await makeKit();
+    const theirs = await newSandbox(neighbour);
+    expect(neighbour.factory.instance.tag).not.toBe(kit.factory.instance.tag);
+    // Its host uids come from its own range, apart from this data directory's.
+    const range = (k: typeof kit) => [k.factory.instance.uidBase, k.factory.instance.uidBase + SLOTS_PER_INSTANCE * k.config.uidCount];
+    expect(theirs.spec.idBase).toBeGreaterThanOrEqual(range(neighbour)[0]);
+    expect(theirs.spec.idBase).toBeLessThan(range(neighbour)[1]);
+    expect(range(neighbour)[0] >= range(kit)[1] || range(kit)[0] >= range(neighbour)[1]).toBe(true);
     // Not ours: a cgroup of another name with a process in it.
     const foreign = `/sys/fs/cgroup/memory/notours-${process.pid}`;
     fs.mkdirSync(foreign);
@@ -84,17 +94,22 @@ describe('sandbox teardown', () => {
         expect(isoplayCgroupsNamed(m.id).length).toBeGreaterThan(0);
         expect(fs.existsSync(stateFile(m.id))).toBe(true);
       }
-      const report = await reapLeftovers(kit.config, kit.driver);
+      const report = await reapLeftovers(kit.config, kit.driver, { tag: kit.factory.instance.tag });
       for (const m of made) {
-        expect(report.cgroups).toContain(`isoplay/${m.id}`);
+        expect(report.cgroups).toContain(`isoplay/${kit.factory.instance.tag}-${m.id}`);
         expect(report.stateFiles).toContain(`${m.id}.json`);
         expect(isoplayCgroupsNamed(m.id)).toEqual([]);
         expect(fs.existsSync(stateFile(m.id))).toBe(false);
       }
       expect(fs.existsSync(foreign)).toBe(true);
+      // The neighbour's sandbox lives on, in its cgroup, with its shell answering.
+      expect(report.cgroups).not.toContain(theirs.cgroup.path);
+      expect(pidAlive(theirs.initPid)).toBe(true);
+      expect((await sh(theirs, 'echo alive')).stdout.trim()).toBe('alive');
       expect(pidAlive(sleeper.pid!)).toBe(true);
       expect(fs.readFileSync(path.join(foreign, 'cgroup.procs'), 'utf8')).toContain(String(sleeper.pid));
     } finally {
+      await theirs.destroy();
       const exited = sleeper.exitCode === null && sleeper.signalCode === null ? once(sleeper, 'exit') : Promise.resolve();
       sleeper.kill('SIGKILL');
       await exited;

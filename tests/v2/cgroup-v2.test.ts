@@ -81,7 +81,7 @@ describe.skipIf(!v2)(`cgroup v2${why}`, () => {
     await sb.destroy();
     expect(fs.existsSync(sb.cgroup.dirs.unified)).toBe(false);
     // Simulate a crash: forget `other`, let the reaper find it by its prefix.
-    const report = await reapLeftovers(kit.config, kit.driver);
+    const report = await reapLeftovers(kit.config, kit.driver, { tag: kit.factory.instance.tag });
     expect(report.cgroups).toContain(other.cgroup.path);
     expect(fs.existsSync(other.cgroup.dirs.unified)).toBe(false);
     expect(fs.readdirSync('/sys/fs/cgroup').filter((n) => n.startsWith('isoplay'))).toEqual([]);

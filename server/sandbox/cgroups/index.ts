@@ -41,7 +41,7 @@ export async function createCgroupDriver(
  * Start-up check of the configured limits: creates and removes a probe cgroup, so a value the
  * kernel refuses fails at start naming the config key, the file and the kernel's error.
  */
-export async function validateLimits(driver: CgroupDriver, prefix: string, limits: SandboxLimits): Promise<void> {
-  const handle = await driver.create(path.posix.join(prefix, `probe-${process.pid}`), limits);
+export async function validateLimits(driver: CgroupDriver, prefix: string, limits: SandboxLimits, tag = 'i00'): Promise<void> {
+  const handle = await driver.create(path.posix.join(prefix, `${tag}-probe-${process.pid}`), limits);
   await driver.destroy(handle);
 }

@@ -85,7 +85,7 @@ LOOP
     // wrapper reports one directory left, as a stuck task would make it.
     const { SandboxRuntime } = await import('../../../server/sandbox/runtime.js');
     const stuck = Object.assign(Object.create(kit.driver), { destroy: async (h: Parameters<typeof kit.driver.destroy>[0]) => [...(await kit.driver.destroy(h)), '/sys/fs/cgroup/memory/isoplay/stuck'] });
-    const runtime = new SandboxRuntime(kit.config, stuck, kit.driver.layout);
+    const runtime = new SandboxRuntime(kit.config, stuck, kit.driver.layout, kit.factory.instance);
     const first = await runtime.create(runtime.specFor(newSessionId()));
     await first.destroy();
     const next = await runtime.create(runtime.specFor(newSessionId()));
@@ -93,7 +93,7 @@ LOOP
     expect(runtime.slotsInUse).toBe(2);
     await next.destroy();
     // And with nothing left behind, a slot is reused.
-    const clean = new SandboxRuntime(kit.config, kit.driver, kit.driver.layout);
+    const clean = new SandboxRuntime(kit.config, kit.driver, kit.driver.layout, kit.factory.instance);
     const c1 = await clean.create(clean.specFor(newSessionId()));
     await c1.destroy();
     const c2 = await clean.create(clean.specFor(newSessionId()));
