@@ -12,8 +12,15 @@ status=0
 echo "== type-check"
 npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p server/protocol/tsconfig.json && npx tsc --noEmit -p web/tsconfig.json || status=1
 
-# One suite after the other: the integration suite starts real servers whose start-up reaper
-# removes every isoplay session on the host, so nothing else may hold sandboxes meanwhile.
+# The pure cgroup v2 VM (scripts/v2-vm-job.sh: the v2 tests, then every lab's self-test) is a kernel
+# of its own, so it runs beside the host's phases, niced: the host's suites keep their timing and
+# the emulated VM (TCG, CPU-bound) takes the cycles they leave idle (a sandbox being made, a browser
+# waiting on a shell). Its log is printed, whole, after the host's phases.
+V2VM_TIMEOUT=1500 nice -n 10 bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh >"$logs/v2.log" 2>&1 &
+vm_pid=$!
+
+# One host suite after the other (they share the two cores); several servers may share the host
+# (each data directory's reaper removes only its own sandboxes: server/sandbox/instance.ts).
 for suite in unit integration e2e; do
   echo "== $suite tests on this host"
   npx vitest run --project "$suite" 2>&1 | tee "$logs/$suite.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
@@ -26,8 +33,10 @@ other_cgroup=v2; [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && other_cgroup
 # Two labs at a time, each in its own sandbox.
 node_modules/.bin/tsx server/cli.ts lab test --jobs 2 --require "$(grep -L "^  cgroup: $other_cgroup\$" labs/*/lab.yaml | wc -l)" || status=1
 
-echo "== in a pure cgroup v2 VM: the v2 tests, then every lab's self-test (scripts/v2-vm-job.sh)"
-V2VM_TIMEOUT=1500 bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh 2>&1 | tee "$logs/v2.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+echo "== in a pure cgroup v2 VM (ran beside the host's phases): the v2 tests, then every lab's self-test"
+wait "$vm_pid"; vm_status=$?
+cat "$logs/v2.log"
+[ "$vm_status" = 0 ] || status=1
 
 # Each vitest run ends with "vitest: N passed, N failed, N skipped" (tests/helpers/summary-reporter.ts).
 read -r p f s < <(cat "$logs"/*.log | sed -n 's/^vitest: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' |

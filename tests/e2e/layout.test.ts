@@ -222,6 +222,57 @@ describe.skipIf(!CHROMIUM)(`the page's layout${skipReason}`, () => {
     await page.close();
   });
 
+  it('a new device scale (2x, as when the window moves to another screen) re-makes the WebGL renderer for it, and the terminal keeps drawing', async () => {
+    const page = await openPage(1366, 768);
+    const term = '.term[data-terminal="shell"]';
+    expect(await page.getAttribute(term, 'data-renderer')).toBe('webgl');
+    expect(await page.getAttribute(term, 'data-pixel-ratio')).toBe('1');
+    // Mark the renderer's canvas, and read the size of a cell in device pixels (what the renderer draws at).
+    const cellPx = () => page.evaluate(() => (window.__isoplay.terminals.shell as unknown as { _core: { _renderService: { dimensions: { device: { cell: { width: number } } } } } })._core._renderService.dimensions.device.cell.width);
+    const markGl = () =>
+      page.evaluate(() => {
+        const c = [...document.querySelectorAll('.term[data-terminal="shell"] canvas')].find((x) => (x as HTMLCanvasElement).getContext('webgl2'));
+        c?.setAttribute('data-gl', '1');
+        return !!c;
+      });
+    expect(await markGl()).toBe(true);
+    const cell1 = await cellPx();
+    // The window moves to a 2x screen (a few pixels shorter there). Headless chromium fires no event
+    // for a scale change alone, so the size changes with it, as it does on a real move or zoom.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1366, height: 760, deviceScaleFactor: 2, mobile: false });
+    await page.waitForSelector(`${term}[data-pixel-ratio="2"]`, { timeout: 10_000 });
+    expect(await page.getAttribute(term, 'data-renderer')).toBe('webgl');
+    // A fresh renderer (the marked canvas is gone), whose cells are twice as many device pixels.
+    expect(await page.$$eval(`${term} canvas[data-gl]`, (l) => l.length)).toBe(0);
+    expect(await markGl()).toBe(true);
+    expect((await cellPx()) / cell1).toBeCloseTo(2, 1);
+    await page.click(term);
+    await typeLine(page, 'clear; printf "%s\\n" {1..12}-########################################');
+    await waitForTerm(page, /^12-#{40}$/m);
+    // It really draws: the terminal's pixels are not one flat colour.
+    const box = (await page.locator(`${term} .xterm-screen`).boundingBox())!;
+    const png = await page.screenshot({ clip: { x: box.x, y: box.y, width: Math.min(box.width, 500), height: Math.min(box.height, 300) } });
+    // (Decoded by the browser itself: draw the screenshot on a 2D canvas, count the bright pixels.)
+    const lit = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 300) n++;
+      return n / (c.width * c.height);
+    }, png.toString('base64'));
+    expect(lit).toBeGreaterThan(0.02);
+    await screenshot(page, 'layout-dpr2');
+    await page.close();
+  });
+
   it('with WebGL unavailable from the start (chromium --disable-3d-apis), the terminal draws with the DOM renderer', async () => {
     const noGl = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-3d-apis', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     try {

@@ -115,20 +115,46 @@ export class TermView {
     if (!this.disposed) this.term.refresh(0, this.term.rows - 1);
   }
 
-  /** A new device scale (another screen, browser zoom): a fresh WebGL renderer, sized for it. */
+  /**
+   * A new device scale (another screen, browser zoom): a fresh WebGL renderer, sized for it. Two
+   * watchers, because browsers differ in which one fires: the media query of the current ratio
+   * (a window dragged to another screen) and the window's resize (zoom, and an emulated scale,
+   * which fires no media-query event in headless chromium). The element's data-pixel-ratio says
+   * which scale the renderer was made for.
+   */
   private watchPixelRatio(): void {
-    const mq = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
-    const changed = () => {
-      if (this.disposed) return;
+    let ratio = window.devicePixelRatio;
+    this.el.dataset.pixelRatio = String(ratio);
+    let mq: MediaQueryList | undefined;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    // After xterm's own watcher has seen the new scale (a renderer made before it would be sized for the old one).
+    const check = () => {
+      clearTimeout(pending);
+      pending = setTimeout(apply, 50);
+    };
+    const apply = () => {
+      if (this.disposed || window.devicePixelRatio === ratio) return;
+      ratio = window.devicePixelRatio;
       if (this.webgl) {
         this.dropWebgl();
         this.loadWebgl();
       }
       this.refit();
-      this.watchPixelRatio();
+      this.el.dataset.pixelRatio = String(ratio);
+      listen();
     };
-    mq.addEventListener('change', changed, { once: true });
-    this.unwatchRatio = () => mq.removeEventListener('change', changed);
+    const listen = () => {
+      mq?.removeEventListener('change', check);
+      mq = matchMedia(`(resolution: ${ratio}dppx)`);
+      mq.addEventListener('change', check);
+    };
+    listen();
+    window.addEventListener('resize', check);
+    this.unwatchRatio = () => {
+      clearTimeout(pending);
+      mq?.removeEventListener('change', check);
+      window.removeEventListener('resize', check);
+    };
   }
 
   /** Sends keys as if typed (the extra-keys bar): through xterm's input path, so the same checks apply. */
