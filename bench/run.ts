@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler|vm|attacks [--attack NAME]]`:
+// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler|vm|attacks|load [--attack NAME]]`:
 // every figure beside a baseline measured in the same run, as a ratio (`--attack cgroups` runs only
 // the attacks whose name contains it). Results also go to <tmp>/isoplay-bench/latest.json.
 import fs from 'node:fs';
@@ -13,7 +13,8 @@ import { loadConfig, type Config } from '../server/config.js';
 import { decodeServerFrame, encodeClientFrame } from '../server/protocol/frames.js';
 import { percentile, ratio, row, type Row } from './stats.js';
 import { EchoTracker } from './echo.js';
-import type { LoopReading } from './server-child.js';
+import { childServer, del, post } from './common.js';
+import { benchLoad } from './load.js';
 import { vmUnavailable } from '../server/labs/catalog.js';
 import { createCgroupDriver } from '../server/sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../server/sandbox/index.js';
@@ -27,7 +28,6 @@ const rows: Row[] = [];
 const MiB = 1024 * 1024;
 
 const BENCH_EDGE = { sessionRateMax: 1_000_000, maxSessionsPerClient: 1_000_000, unattachedGraceMs: 600_000 } satisfies Partial<Config>;
-const BENCH_EDGE_ARGS = ['--session-rate-max', '1000000', '--max-sessions-per-client', '1000000', '--unattached-grace-ms', '600000'];
 
 async function server(over: Partial<Config>): Promise<{ app: IsoplayApp; base: string; ws: string; config: Config }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
@@ -38,51 +38,6 @@ async function server(over: Partial<Config>): Promise<{ app: IsoplayApp; base: s
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
   return { app, base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, config };
-}
-
-/**
- * The server as a separate process (bench/server-child.ts: buildApp and listen, without main's
- * start-up reaper), on a free port, with a temp data dir; `loop('reset' | 'read')` gives its longest
- * event-loop block and CPU (over IPC).
- */
-async function childServer(args: string[] = []): Promise<{
-  base: string;
-  ws: string;
-  loop(cmd: 'reset' | 'read'): Promise<LoopReading>;
-  stop(): Promise<void>;
-}> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
-  const port = 30000 + (process.pid % 20000);
-  // ISOPLAY_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server process.
-  const nodeArgs = process.env.ISOPLAY_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'server-child.ts'), '--port', String(port), '--pool-size', '0', '--data-dir', dataDir,
-    '--log-level', 'warn', ...BENCH_EDGE_ARGS, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('is running at') && resolve());
-    child.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    ws: `ws://127.0.0.1:${port}`,
-    loop: (cmd) => new Promise((resolve) => {
-      child.once('message', (m) => resolve(m as LoopReading));
-      child.send(`loop:${cmd}`);
-    }),
-    stop: () => new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
-}
-
-async function post(base: string): Promise<{ id: string; token: string }> {
-  const r = await fetch(`${base}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  if (r.status !== 201) throw new Error(`POST ${r.status} ${await r.text()}`);
-  return r.json() as Promise<{ id: string; token: string }>;
-}
-
-async function del(base: string, s: { id: string; token: string }): Promise<void> {
-  await fetch(`${base}/api/sessions/${s.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.token}` } });
 }
 
 /** POST /api/sessions to the first prompt byte on the terminal socket, in ms. */
@@ -542,7 +497,7 @@ async function benchVm(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler], ['vm', benchVm], ['attacks', benchAttacks]];
+  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler], ['vm', benchVm], ['attacks', benchAttacks], ['load', async () => void (await benchLoad(rows, quick))]];
   for (const [name, fn] of all) {
     if (only && only !== name) continue;
     process.stderr.write(`bench: ${name}…\n`);

@@ -9,13 +9,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from './config.js';
-import { IsoplayError, isIsoplayError } from './errors.js';
+import { isDiskFull, IsoplayError, isIsoplayError } from './errors.js';
 import { createCgroupDriver, type DriverWithLayout } from './sandbox/cgroups/index.js';
 import { createSandboxFactory } from './sandbox/index.js';
 import type { SandboxRuntime } from './sandbox/runtime.js';
@@ -49,6 +49,8 @@ declare module 'fastify' {
     cgroupDriver: DriverWithLayout | undefined;
     /** The names this server answers to (Host and Origin checks). */
     hosts: HostAllowList;
+    /** Every route (method and URL) as registered: the fuzz tests walk them all. */
+    routeList: { method: string; url: string; websocket: boolean }[];
   }
 }
 
@@ -69,6 +71,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     bodyLimit: 64 * 1024,
     // X-Forwarded-For / -Host are believed only from the proxies the operator named.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
+    // The router's own refusals (a URL it cannot decode, a path parameter over 100 characters) in
+    // the same shape as every other error: a 4xx with an ISOPLAY_ERR code and a message.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void (reply as unknown as FastifyReply).code(status).send({ code: 'ISOPLAY_ERR_BAD_REQUEST', message: `Bad request: ${err.message}` });
+    },
+  });
+  const routeList: { method: string; url: string; websocket: boolean }[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routeList.push({ method, url: r.url, websocket: !!(r as { websocket?: boolean }).websocket });
   });
   let driver = deps.driver;
   let runtime = deps.runtime;
@@ -93,6 +106,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
       const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 400;
       return reply.code(status).send({ code: 'ISOPLAY_ERR_BAD_REQUEST', message: `Bad request: ${e.message}` });
     }
+    if (isDiskFull(err)) {
+      req.log.warn({ err }, 'disk full');
+      return reply.code(507).send(new IsoplayError('ISOPLAY_ERR_DISK_FULL', { detail: `writing under ${config.dataDir}` }).toJSON());
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(new IsoplayError('ISOPLAY_ERR_INTERNAL', { detail: e.message }).toJSON());
   });
@@ -101,7 +118,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   await app.register(storesPlugin);
   // Before the websocket plugin: its preClose drops every socket, ours ends the sessions first.
   await app.register(sessionsPlugin, { runtime: config.mode === 'sandbox' ? runtime : undefined });
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 1024 * 1024 },
+    // A socket's 'error' is the client's fault (a frame over maxPayload, bad UTF-8, a protocol
+    // violation: ws has already closed it with 1009/1007/1002), so it is logged at info, not as
+    // the server's error a client could flood the log with; an exception thrown by one of our
+    // handlers never reaches here (http/sockets.ts guards them, logs them and closes with 1011).
+    errorHandler: (err, socket, req) => {
+      req.log.info({ err: { message: err.message, code: (err as { code?: string }).code } }, 'websocket closed on a client error');
+      socket.terminate();
+    },
+  });
   // Before every route, static file and socket, so none answers a foreign Host; but after the
   // websocket plugin's own onRequest hook, which marks an upgrade so that the socket of a refused
   // one is closed after the 403 (otherwise it stays open, and app.close() waits for it forever).

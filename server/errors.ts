@@ -25,6 +25,10 @@ export const ERRORS = {
     status: 503,
     message: 'The playground is full ({max} sessions are running). Please try again in a minute, or ask your instructor.',
   },
+  ISOPLAY_ERR_DISK_FULL: {
+    status: 507,
+    message: "The server's disk is full ({detail}): no new sandbox can start. Sandboxes already running keep working; tell the instructor or the host's operator.",
+  },
   ISOPLAY_ERR_BUSY: { status: 429, message: 'Too busy: {detail}. Try again in a moment.' },
   ISOPLAY_ERR_RATE_LIMITED: {
     status: 429,
@@ -72,4 +76,12 @@ export function formatMessage(code: ErrorCode, params: Record<string, string | n
 
 export function isIsoplayError(e: unknown): e is IsoplayError {
   return e instanceof IsoplayError;
+}
+
+/** The disk under the data directory is full (a write failed with ENOSPC, or SQLite's SQLITE_FULL). */
+export function isDiskFull(e: unknown): boolean {
+  for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 5; x = x.cause as typeof x, depth++) {
+    if (x.code === 'ENOSPC' || x.code === 'SQLITE_FULL' || x.code === 'EDQUOT') return true;
+  }
+  return false;
 }

@@ -1,7 +1,18 @@
 // Learner progress in an embedded SQLite database (better-sqlite3, WAL): every write is one
 // transaction, so a crash mid-write loses nothing. Keyed by the learner token the browser keeps.
+// When the disk is full, a passed step is kept in memory (shown as passed, written as soon as a
+// write succeeds again: the next write, or the retry timer), never lost and never half-written.
 import type Database from 'better-sqlite3';
+import { isDiskFull } from '../errors.js';
 import { openDatabase } from './open.js';
+
+interface UnsavedPass {
+  learner: string;
+  lab: string;
+  step: number;
+  passedAt: number;
+  message: string;
+}
 
 export interface StepProgress {
   step: number;
@@ -11,6 +22,9 @@ export interface StepProgress {
 
 export class ProgressStore {
   private readonly db: Database.Database;
+  /** Passes the disk had no room for, in order; flushed before every write and every 5 s. */
+  private readonly unsaved: UnsavedPass[] = [];
+  private retry: ReturnType<typeof setInterval> | undefined;
 
   constructor(dataDir: string) {
     this.db = openDatabase(dataDir, 'progress.db', `
@@ -25,17 +39,55 @@ export class ProgressStore {
   }
 
   passed(learner: string, lab: string): StepProgress[] {
-    return this.db
+    const rows = this.db
       .prepare('SELECT step, passed_at AS passedAt, message FROM progress WHERE learner = ? AND lab = ? ORDER BY step')
       .all(learner, lab) as StepProgress[];
+    const waiting = this.unsaved.filter((u) => u.learner === learner && u.lab === lab && !rows.some((r) => r.step === u.step));
+    if (!waiting.length) return rows;
+    return [...rows, ...waiting.map(({ step, passedAt, message }) => ({ step, passedAt, message }))].sort((a, b) => a.step - b.step);
   }
 
-  markPassed(learner: string, lab: string, step: number, message: string): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT OR IGNORE INTO progress (learner, lab, step, passed_at, message) VALUES (?, ?, ?, ?, ?)')
-        .run(learner, lab, step, Date.now(), message);
-    })();
+  /** Passes waiting for disk space (0 when everything is written). */
+  get unsavedCount(): number {
+    return this.unsaved.length;
+  }
+
+  private insertPass(u: UnsavedPass): void {
+    this.db.prepare('INSERT OR IGNORE INTO progress (learner, lab, step, passed_at, message) VALUES (?, ?, ?, ?, ?)').run(u.learner, u.lab, u.step, u.passedAt, u.message);
+  }
+
+  /** Writes what waited for space, in one transaction; false if there is still none. */
+  flush(): boolean {
+    if (!this.unsaved.length) return true;
+    try {
+      this.db.transaction(() => {
+        for (const u of this.unsaved) this.insertPass(u);
+      })();
+    } catch (e) {
+      if (isDiskFull(e)) return false;
+      throw e;
+    }
+    this.unsaved.length = 0;
+    clearInterval(this.retry);
+    this.retry = undefined;
+    return true;
+  }
+
+  /** Records a pass; true when it is on disk, false when it waits in memory for space. */
+  markPassed(learner: string, lab: string, step: number, message: string): boolean {
+    const u: UnsavedPass = { learner, lab, step, passedAt: Date.now(), message };
+    if (this.flush()) {
+      try {
+        this.db.transaction(() => this.insertPass(u))();
+        return true;
+      } catch (e) {
+        if (!isDiskFull(e)) throw e;
+      }
+    }
+    if (!this.unsaved.some((x) => x.learner === learner && x.lab === lab && x.step === step)) this.unsaved.push(u);
+    this.retry ??= setInterval(() => this.flush(), 5000);
+    this.retry.unref();
+    return false;
   }
 
   /** The lab this learner passed a step in most recently, if any. */
@@ -62,6 +114,8 @@ export class ProgressStore {
   }
 
   close(): void {
+    this.flush();
+    clearInterval(this.retry);
     this.db.close();
   }
 }

@@ -169,9 +169,15 @@ export class SampleWorker {
   }
 
   /** A read that never returns (a process stuck in the kernel) must not freeze every session's view. */
-  private checkStuck(w: Worker): void {
+  private checkStuck(w: Worker, again = false): void {
     const oldest = Math.min(...[...this.pending.values()].map((p) => p.at));
     if (Date.now() - oldest < this.requestTimeoutMs) return;
+    // Timers run before the loop reads what arrived: after a long block of this (main) thread the
+    // worker's answer may be waiting in the queue. Look again once the loop has read it.
+    if (!again) {
+      setImmediate(() => this.worker === w && this.checkStuck(w, true));
+      return;
+    }
     this.log.error({ waitingMs: Date.now() - oldest, sessions: this.inFlight() }, 'kernel view worker stopped answering; starting a new one');
     this.discard(w, 'stopped answering');
   }

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { PROJECT_ROOT } from '../config.js';
-import { IsoplayError } from '../errors.js';
+import { isDiskFull, IsoplayError } from '../errors.js';
 import type { CgroupDriver, CgroupHandle } from './cgroups/driver.js';
 import { cgroupDirsOf, type CgroupLayout } from './cgroups/detect.js';
 import { runCommand, type RunResult } from './exec.js';
@@ -209,8 +209,9 @@ export class SandboxRuntime implements SandboxFactory {
         createdAt: Date.now(),
       };
       const stateFile = path.join(this.stateDir, `${spec.id}.json`);
-      await fs.writeFile(stateFile, JSON.stringify(state));
+      // The undo first: a write that fails half way (a full disk) leaves a file to remove too.
       stack.push(() => fs.rm(stateFile, { force: true }));
+      await fs.writeFile(stateFile, JSON.stringify(state));
       const target: EnterTarget = {
         initPid: init.pid,
         initStart: init.start,
@@ -229,7 +230,9 @@ export class SandboxRuntime implements SandboxFactory {
       return sandbox;
     } catch (e) {
       await runStack(stack);
-      throw e instanceof IsoplayError ? e : new IsoplayError('ISOPLAY_ERR_SANDBOX_FAILED', { detail: (e as Error).message }, { cause: e });
+      if (e instanceof IsoplayError) throw e;
+      if (isDiskFull(e)) throw new IsoplayError('ISOPLAY_ERR_DISK_FULL', { detail: `writing under ${this.config.dataDir}` }, { cause: e });
+      throw new IsoplayError('ISOPLAY_ERR_SANDBOX_FAILED', { detail: (e as Error).message }, { cause: e });
     }
   }
 }
