@@ -142,6 +142,12 @@ export class SampleWorker {
     this.starts++;
     // The worker never keeps a process alive by itself (samplers' own timer is unref'd too).
     w.unref();
+    // A thread that is still starting (loading its modules, on a busy host) is not stuck: the wait
+    // of what was asked meanwhile counts from the moment it runs.
+    w.once('online', () => {
+      const now = Date.now();
+      for (const p of this.pending.values()) p.at = Math.max(p.at, now);
+    });
     w.on('message', (m: WorkerBatchReply) => {
       for (const r of m.replies) {
         const p = this.pending.get(r.id);
