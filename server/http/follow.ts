@@ -179,6 +179,27 @@ export async function followRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  /** The terminals a follower can open (started ones), and who holds each keyboard. */
+  app.get<{ Params: { wid: string; sid: string } }>('/api/workshops/:wid/follow/:sid', { schema: { params: followParams, querystring: tokenQuery } }, async (req) => {
+    const w = workshops.store.authorize(req.params.wid, tokenOf(req.headers, req.query));
+    if (!w) {
+      refuse(req.log, undefined, CloseCode.badToken, { workshop: req.params.wid, session: req.params.sid }, 'follow: missing or wrong instructor key');
+      throw new IsoplayError('ISOPLAY_ERR_INSTRUCTOR_KEY', { id: req.params.wid });
+    }
+    const s = registry.get(req.params.sid);
+    if (!s || s.workshop?.code !== w.joinCode) {
+      refuse(req.log, undefined, CloseCode.notInWorkshop, { workshop: w.id, session: req.params.sid }, 'follow: this session is not a learner of this workshop');
+      throw new IsoplayError('ISOPLAY_ERR_NOT_IN_WORKSHOP', { session: req.params.sid, id: w.id });
+    }
+    const holder = holderOf(w);
+    return {
+      name: s.workshop.name,
+      terminals: s.terminalNames
+        .filter((n) => s.terminals.has(n))
+        .map((n) => ({ name: n, title: s.terminalTitles[n] ?? n, instructor: s.terminals.get(n)!.keyboardHolder === holder })),
+    };
+  });
+
   app.post<{ Params: { wid: string; sid: string }; Body: { take: boolean; terminal?: string } }>(
     '/api/workshops/:wid/follow/:sid/keyboard',
     {
