@@ -48,7 +48,10 @@ export async function follow(host: HTMLElement, wid: string, key: string, sid: s
     pane.id = 'ws-follow';
     pane.className = 'ws-card ws-follow';
     pane.setAttribute('aria-labelledby', 'ws-follow-h');
-    host.append(pane);
+    // Under the roster, above the live demo.
+    const demo = host.querySelector('.ws-demo');
+    if (demo) demo.before(pane);
+    else host.append(pane);
   }
   pane.hidden = false;
   let info: FollowInfo;
@@ -74,7 +77,12 @@ export async function follow(host: HTMLElement, wid: string, key: string, sid: s
       <div class="ws-follow-term" id="ws-follow-term" aria-label="${esc(t('follow.termLabel', { name: info.name }))}" role="region"></div>
       <aside class="ws-follow-kv" id="ws-follow-kv" aria-label="${esc(t('follow.kvLabel', { name: info.name }))}" tabindex="0"></aside>
     </div>`;
-  $('ws-unfollow').onclick = () => stopFollowing();
+  $('ws-unfollow').onclick = () => {
+    const sidNow = current?.sid;
+    stopFollowing();
+    host.querySelector<HTMLButtonElement>(`[data-follow="${sidNow}"]`)?.focus();
+  };
+  pane.scrollIntoView({ block: 'nearest' });
   for (const b of pane.querySelectorAll<HTMLButtonElement>('[data-term]')) b.onclick = () => void follow(host, wid, key, sid, b.dataset.term);
   const state: NonNullable<typeof current> = { sid };
   current = state;
