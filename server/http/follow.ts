@@ -16,13 +16,15 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import type { WebSocket } from 'ws';
 import { CloseCode, decodeClientFrame, encodeServerFrame, FrameError, MAX_CLIENT_FRAME_BYTES } from '../protocol/frames.js';
 import { IsoplayError, isIsoplayError } from '../errors.js';
-import type { Workshop } from '../db/workshops.js';
 import type { Session } from '../sessions/session.js';
 import type { Terminal } from '../terminal/terminal.js';
 import type { ViewerSocket } from '../terminal/viewers.js';
 import { closeWith } from './sockets.js';
 import { originAllowed, shownHost } from './host-allow.js';
 import { SESSION_ID, WORKSHOP_ID, sessionParams, tokenOf, tokenQuery } from './schemas.js';
+
+/** A workshop as its service's store returns it (http/ does not import db/). */
+type Workshop = NonNullable<ReturnType<FastifyInstance['workshops']['store']['authorize']>>;
 
 const loose = { type: 'string', maxLength: 64 } as const;
 const followSocketParams = { type: 'object', properties: { wid: loose, sid: loose, name: loose }, required: ['wid', 'sid'] } as const;
