@@ -2,8 +2,8 @@
 // workshop"). A terminal has one writer (its learner's socket) and many read-only viewers
 // (terminal/viewers.ts); these routes authorize the viewers:
 //   - an instructor, with the workshop's instructor key, views a terminal (and the event socket) of
-//     a session that is a learner of THAT workshop; anything else closes 4001 (wrong key) or 4003
-//     (not a learner of this workshop), logged with the workshop and the reason;
+//     a session that is a learner of THAT workshop; anything else closes 4001 (wrong key) or 4030
+//     (not a learner of this workshop; close codes in protocol/frames.ts), logged with the workshop and the reason;
 //   - the instructor takes (and gives back) a learner's keyboard: while held, the learner's input is
 //     dropped by the server and their page shows "The instructor is typing" (a `keyboard` event);
 //     the instructor's viewer sockets of that terminal may then send input; closing the last one
@@ -11,7 +11,7 @@
 //   - the instructor broadcasts a session of their own (its token proves it): every learner of the
 //     workshop gets a `broadcast` event and may open a viewer of its shell (and its event socket)
 //     with their own session token.
-// A viewer's input frame is never written to a shell: the socket closes 4009 (and it is logged).
+// A viewer's input frame is never written to a shell: the socket closes 4031 (and it is logged).
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CloseCode, decodeClientFrame, encodeServerFrame, FrameError, MAX_CLIENT_FRAME_BYTES } from '../protocol/frames.js';

@@ -14,9 +14,9 @@ export const CloseCode = {
   badOrigin: 4005,
   replaced: 4006,
   /** Follow refused: the session is not a learner of the instructor's workshop (or not in the learner's workshop). */
-  notInWorkshop: 4003,
+  notInWorkshop: 4030,
   /** A read-only viewer (a follower, a broadcast's audience) sent input: it never reaches the shell. */
-  readOnly: 4009,
+  readOnly: 4031,
   serverShutdown: 4010,
   malformedFrame: 4400,
   /** An exception in the server's socket handler (logged there with the session id); the session lives on. */

@@ -109,7 +109,7 @@ describe('follow and broadcast', () => {
     ev.on('message', (m) => evs.push(JSON.parse(String(m))));
     await new Promise((r) => ev.once('open', r));
 
-    // A follower's input is refused by the server (4009) and never reaches the shell.
+    // A follower's input is refused by the server (4031) and never reaches the shell.
     warn.mockClear();
     v.type('touch /tmp/follower-typed\r');
     expect((await v.waitClosed()).code).toBe(CloseCode.readOnly);
@@ -224,7 +224,7 @@ describe('follow and broadcast', () => {
     }
     expect(isSequence(numbers(demoTerm.text()), 20000)).toBe(true);
 
-    // The room has no input path: a viewer's input closes it 4009 and never reaches the shell.
+    // The room has no input path: a viewer's input closes it 4031 and never reaches the shell.
     viewers[7].type('touch /tmp/room-typed\r');
     expect((await viewers[7].waitClosed()).code).toBe(CloseCode.readOnly);
     for (const v of viewers.slice(2)) v.ws.close();
