@@ -1,9 +1,11 @@
 // Read-only viewers of one terminal (an instructor following a learner, a room watching the
 // instructor's broadcast): one writer, many readers. A viewer never paces the shell: the learner's
-// acks alone do (terminal.ts). Each viewer has a bounded queue; a viewer whose socket has more than
-// `maxBufferedBytes` waiting loses its queue and, once its socket drained, gets a fresh snapshot of
-// the screen (a reset, then the terminal's scrollback ring: what a learner's own reconnect replays)
-// and live bytes again, in order, from there.
+// acks alone do (terminal.ts). Output is batched once per turn of the event loop and the same frame
+// goes to every viewer (200 viewers cost 200 sends, not 200 copies). Each viewer's queue is its
+// socket's buffer, bounded: a viewer whose socket has more than `maxBufferedBytes` waiting is
+// behind, gets nothing more and, once its socket drained, gets a fresh snapshot of the screen (a
+// reset, then the terminal's scrollback ring: what a learner's own reconnect replays) and live
+// bytes again, in order, from there.
 import { encodeServerFrame, type TerminalStatus } from '../protocol/frames.js';
 
 export interface ViewerSocket {
@@ -36,8 +38,6 @@ const RESET = new TextEncoder().encode('\x1bc');
 
 interface Viewer {
   socket: ViewerSocket;
-  pending: Uint8Array[];
-  pendingBytes: number;
   behind: boolean;
   timer: NodeJS.Timeout | undefined;
   /** How many times it was resynced (tests read it). */
@@ -47,6 +47,9 @@ interface Viewer {
 export class ViewerHub {
   private readonly viewers = new Map<ViewerSocket, Viewer>();
   private flushScheduled = false;
+  /** Output since the last flush (already in the terminal's ring, so in any snapshot taken now). */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private readonly opts: ViewerOptions;
 
   constructor(
@@ -66,7 +69,9 @@ export class ViewerHub {
 
   /** The viewer first gets the screen as it is (the replay, then `attached`), then live output. */
   add(socket: ViewerSocket, name: string, extra: TerminalStatus[] = []): void {
-    const v: Viewer = { socket, pending: [], pendingBytes: 0, behind: false, timer: undefined, resyncs: 0 };
+    // The others get what is pending first: the snapshot below holds it already.
+    this.flush();
+    const v: Viewer = { socket, behind: false, timer: undefined, resyncs: 0 };
     this.viewers.set(socket, v);
     const snap = this.snapshot();
     this.sendChunks(v, snap.data);
@@ -84,13 +89,10 @@ export class ViewerHub {
   /** Live output: queued per viewer and sent in one frame per turn of the event loop. */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0 || this.viewers.size === 0) return;
-    for (const v of this.viewers.values()) {
-      if (v.behind) continue;
-      v.pending.push(chunk);
-      v.pendingBytes += chunk.length;
-      if (v.pendingBytes >= this.opts.batchBytes) this.flushOne(v);
-    }
-    if (!this.flushScheduled) {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= this.opts.batchBytes) this.flush();
+    else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
@@ -105,7 +107,17 @@ export class ViewerHub {
 
   flush(): void {
     this.flushScheduled = false;
-    for (const v of this.viewers.values()) this.flushOne(v);
+    if (this.pendingBytes === 0) return;
+    const n = this.pendingBytes;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, n);
+    this.pending = [];
+    this.pendingBytes = 0;
+    const frame = encodeServerFrame({ type: 'output', data });
+    for (const v of this.viewers.values()) {
+      if (v.behind) continue;
+      if (v.socket.bufferedAmount + n > this.opts.maxBufferedBytes) this.fallBehind(v);
+      else this.safeSend(v, frame);
+    }
   }
 
   /** Closes every viewer (the terminal went away). */
@@ -116,23 +128,9 @@ export class ViewerHub {
     }
   }
 
-  private flushOne(v: Viewer): void {
-    if (v.behind || v.pendingBytes === 0) return;
-    if (v.socket.bufferedAmount + v.pendingBytes > this.opts.maxBufferedBytes) {
-      this.fallBehind(v);
-      return;
-    }
-    const data = v.pending.length === 1 ? v.pending[0] : Buffer.concat(v.pending, v.pendingBytes);
-    v.pending = [];
-    v.pendingBytes = 0;
-    this.safeSend(v, encodeServerFrame({ type: 'output', data }));
-  }
-
   /** Drops the queue; once the socket drained, the screen is sent afresh and live output resumes. */
   private fallBehind(v: Viewer): void {
     v.behind = true;
-    v.pending = [];
-    v.pendingBytes = 0;
     const look = () => {
       if (this.viewers.get(v.socket) !== v) return;
       if (v.socket.bufferedAmount > this.opts.resumeBelowBytes) {
@@ -140,6 +138,8 @@ export class ViewerHub {
         return;
       }
       v.timer = undefined;
+      // What is pending is in the snapshot: the others get it now, this one with the snapshot.
+      this.flush();
       v.behind = false;
       v.resyncs++;
       const snap = this.snapshot();

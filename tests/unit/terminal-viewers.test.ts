@@ -45,10 +45,31 @@ describe('ViewerHub', () => {
     // A second viewer arriving now starts from the screen as it is, and both see what follows.
     const b = new Sock();
     hub.add(b, 'shell');
+    screen += '4\r\n';
     hub.push(Buffer.from('4\r\n'));
     await tick();
     expect(b.text()).toBe('PROMPT$ 1\r\n2\r\n3\r\n4\r\n');
     expect(a.text()).toBe('PROMPT$ 1\r\n2\r\n3\r\n4\r\n');
+ 
+    // A viewer that arrives while output is still batched gets it once (in its snapshot), the others live.
+    screen += '5\r\n';
+    hub.push(Buffer.from('5\r\n'));
+    const c = new Sock();
+    hub.add(c, 'shell');
+    await tick();
+    expect(c.text()).toBe('PROMPT$ 1\r\n2\r\n3\r\n4\r\n5\r\n');
+    expect(a.text()).toBe('PROMPT$ 1\r\n2\r\n3\r\n4\r\n5\r\n');
+    // One encoded frame is shared by every viewer, not copied per viewer.
+    const frames: Uint8Array[] = [];
+    for (const x of [a, b, c]) {
+      const send = x.send.bind(x);
+      x.send = (f) => (frames.push(f), send(f));
+    }
+    hub.push(Buffer.from('6'));
+    await tick();
+    expect(frames.length).toBe(3);
+    expect(frames[1]).toBe(frames[0]);
+    expect(frames[2]).toBe(frames[0]);
   });
 
   it('drops the queue of a viewer that falls behind, leaves the others alone, and resyncs it with a reset and a snapshot once it drained', async () => {
