@@ -131,6 +131,9 @@ describe.skipIf(!CHROMIUM)(`follow and broadcast in a browser${skipReason}`, () 
     await waitForTerm(popup, /^demo-121$/m, 'broadcast');
     await type(teacher, '#ws-demo-term', 'echo popped-$((9*9))');
     await waitForTerm(popup, /^popped-81$/m, 'broadcast');
+    // With the demo's kernel view beside it.
+    await popup.waitForSelector('#bc-kv .kv-gauge', { timeout: 15_000 });
+    expect(await axeSerious(popup)).toEqual([]);
     await screenshot(popup, 'broadcast-popout');
 
     // Stopped: the pane leaves every learner page.

@@ -75,7 +75,7 @@ function render(): void {
     document.getElementById('bc-show')?.focus();
   };
   pane.querySelector<HTMLButtonElement>('#bc-pop')!.onclick = () => {
-    window.open(popOutUrl(s), 'isoplay-broadcast', 'popup,width=860,height=560');
+    window.open(popOutUrl(s), 'isoplay-broadcast', 'popup,width=1200,height=680');
     localStorage.setItem(HIDDEN_KEY, '1');
     render();
   };

@@ -254,9 +254,9 @@ export class TermView {
   private onStatus(s: TerminalStatus, _replaying: boolean): void {
     if (this.opts.readOnly && (s.state === 'attached' || s.state === 'resync' || s.state === 'size')) {
       // The writer's columns, in a font small enough that they fit this pane's width (a monospace
-      // cell is about 0.6 of the font size wide), between 9 and 14 px.
+      // cell is about 0.6 of the font size wide), between 11 and 14 px (narrower panes scroll sideways).
       const width = this.el.clientWidth;
-      if (width > 0) this.term.options.fontSize = Math.max(9, Math.min(14, Math.floor(width / (s.cols * 0.61))));
+      if (width > 0) this.term.options.fontSize = Math.max(11, Math.min(14, Math.floor(width / (s.cols * 0.61))));
       this.term.resize(s.cols, s.rows);
     }
     if (s.state === 'keyboard') this.opts.onKeyboard?.(s.instructor);
