@@ -99,7 +99,8 @@ export async function followRoutes(app: FastifyInstance): Promise<void> {
     }
     const v = viewerOf(socket);
     t.addViewer(v);
-    if (holder && t.keyboardHolder === holder) v.send(keyboardFrame(true));
+    // An instructor's view learns who types now (a reconnect after the learner's shell restarted: nobody).
+    if (holder) v.send(keyboardFrame(t.keyboardHolder === holder));
     const offEnd = session.onEnd((reason, code) => closeWith(socket, code, reason));
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       try {
