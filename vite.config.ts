@@ -12,6 +12,8 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('web/index.html', import.meta.url)),
         instructor: fileURLToPath(new URL('web/instructor.html', import.meta.url)),
+        // The pop-out window of an instructor's broadcast (web/src/session/broadcast.ts).
+        broadcast: fileURLToPath(new URL('web/broadcast.html', import.meta.url)),
       },
     },
   },

@@ -19,6 +19,8 @@ export const ERRORS = {
   ISOPLAY_ERR_LAB_NOT_FOUND: { status: 404, message: 'No lab with id {id}' },
   ISOPLAY_ERR_WORKSHOP_NOT_FOUND: { status: 404, message: 'No workshop with join code {code}: check the code your instructor gave' },
   ISOPLAY_ERR_INSTRUCTOR_KEY: { status: 401, message: 'Missing or wrong instructor key for workshop {id}' },
+  ISOPLAY_ERR_NOT_IN_WORKSHOP: { status: 403, message: 'Session {session} is not a learner of workshop {id}' },
+  ISOPLAY_ERR_NOT_FOLLOWING: { status: 409, message: 'Open terminal {terminal} of this learner (Follow) before taking its keyboard' },
   ISOPLAY_ERR_STEP_NOT_REACHED: { status: 409, message: 'Step {step} is not reached yet: finish step {current} first' },
   ISOPLAY_ERR_LAB_UNAVAILABLE: { status: 409, message: 'Lab {id} cannot run on this host: {reason}' },
   ISOPLAY_ERR_CAPACITY: {

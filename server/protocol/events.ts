@@ -107,7 +107,11 @@ export type SessionEvent =
   | { kind: 'check-error'; lab: string; step: number; message: string }
   | { kind: 'exit'; terminal: string; code: number | null }
   /** A message from the workshop's instructor to every learner in it. */
-  | { kind: 'announce'; text: string };
+  | { kind: 'announce'; text: string }
+  /** The instructor took (`instructor: true`) or gave back the keyboard of this terminal. */
+  | { kind: 'keyboard'; terminal: string; instructor: boolean }
+  /** The workshop's instructor started or stopped broadcasting their own terminal to the room. */
+  | { kind: 'broadcast'; live: boolean };
 
 export type EventMessage = { type: 'event'; at: number } & SessionEvent;
 

@@ -13,6 +13,10 @@ export const CloseCode = {
   noSuchTerminal: 4004,
   badOrigin: 4005,
   replaced: 4006,
+  /** Follow refused: the session is not a learner of the instructor's workshop (or not in the learner's workshop). */
+  notInWorkshop: 4030,
+  /** A read-only viewer (a follower, a broadcast's audience) sent input: it never reaches the shell. */
+  readOnly: 4031,
   serverShutdown: 4010,
   malformedFrame: 4400,
   /** An exception in the server's socket handler (logged there with the session id); the session lives on. */
@@ -31,7 +35,13 @@ export type TerminalStatus =
   | { state: 'attached'; terminal: string; replayedBytes: number; cols: number; rows: number }
   | { state: 'exited'; code: number | null; signal: number | null }
   | { state: 'limit'; kind: 'memory' | 'pids' | 'cpu'; detail: string }
-  | { state: 'info'; message: string };
+  | { state: 'info'; message: string }
+  /** To a viewer that fell behind: its queue was dropped; the screen is replayed (reset, then `replayedBytes` of output). */
+  | { state: 'resync'; replayedBytes: number; cols: number; rows: number }
+  /** To viewers: the learner's terminal changed size. */
+  | { state: 'size'; cols: number; rows: number }
+  /** Who may type: false while the instructor holds the keyboard (to the learner), true for the instructor holding it. */
+  | { state: 'keyboard'; instructor: boolean };
 
 export type ServerFrame =
   | { type: 'output'; data: Uint8Array }

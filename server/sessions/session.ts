@@ -150,8 +150,8 @@ export class Session implements SessionInfo {
   typeInto(terminal: string, data: string): boolean {
     const t = this.terminal(terminal);
     if (!t) return false;
-    t.input(Buffer.from(data));
-    return true;
+    // Refused while the instructor holds the keyboard, like the learner's typing.
+    return t.input(Buffer.from(data));
   }
 
   get attached(): boolean {

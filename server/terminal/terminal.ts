@@ -5,6 +5,7 @@
 import * as pty from '@lydell/node-pty';
 import { encodeServerFrame, CloseCode, type TerminalStatus } from '../protocol/frames.js';
 import { ScrollbackRing, FlowWindow } from './buffers.js';
+import { ViewerHub, type ViewerOptions, type ViewerSocket } from './viewers.js';
 
 export interface TerminalClient {
   send(frame: Uint8Array): void;
@@ -57,6 +58,12 @@ export class Terminal {
   private readonly opts: TerminalOptions;
   /** Total output bytes the shell has written (tests and benchmarks read it). */
   outputBytes = 0;
+  /** Read-only viewers (viewers.ts), created with the first one: a terminal nobody follows costs nothing. */
+  private viewers: ViewerHub | undefined;
+  /** Options for the viewers' queues (tests make them small). */
+  static viewerOptions: Partial<ViewerOptions> = {};
+  /** Whoever holds the keyboard instead of the learner (an instructor); undefined: the learner. */
+  private keyboard: object | undefined;
 
   constructor(opts: TerminalOptions) {
     this.opts = opts;
@@ -116,7 +123,38 @@ export class Terminal {
     if (this.exitStatus) {
       this.sendStatus({ state: 'exited', ...this.exitStatus });
     }
+    if (this.keyboard) this.sendStatus({ state: 'keyboard', instructor: true });
     this.updatePause();
+  }
+
+  /** A read-only viewer: the screen as it is now, then live output (never pacing the shell). */
+  addViewer(socket: ViewerSocket): void {
+    this.viewers ??= new ViewerHub(() => ({ data: this.ring.contents(), cols: this.cols, rows: this.rows }), Terminal.viewerOptions);
+    this.viewers.add(socket, this.name, this.exitStatus ? [{ state: 'exited', ...this.exitStatus }] : []);
+  }
+
+  removeViewer(socket: ViewerSocket): void {
+    this.viewers?.remove(socket);
+    if (this.viewers?.size === 0) this.viewers = undefined;
+  }
+
+  get viewerCount(): number {
+    return this.viewers?.size ?? 0;
+  }
+
+  viewerResyncs(socket: ViewerSocket): number {
+    return this.viewers?.resyncsOf(socket) ?? 0;
+  }
+
+  /** The keyboard goes to `holder` (input() without it is refused) or, with undefined, back to the learner. */
+  setKeyboard(holder: object | undefined): void {
+    if (this.keyboard === holder) return;
+    this.keyboard = holder;
+    this.sendStatus({ state: 'keyboard', instructor: holder !== undefined });
+  }
+
+  get keyboardHolder(): object | undefined {
+    return this.keyboard;
   }
 
   detach(client: TerminalClient): void {
@@ -126,16 +164,20 @@ export class Terminal {
     this.updatePause();
   }
 
-  input(data: Uint8Array): void {
-    if (this.exitStatus) return;
+  /** Writes to the shell; false (nothing written) while someone other than `from` holds the keyboard. */
+  input(data: Uint8Array, from?: object): boolean {
+    if (this.keyboard !== from) return false;
+    if (this.exitStatus) return true;
     if (data.includes(13)) this.enterPressed = true;
     this.proc.write(Buffer.from(data) as unknown as string);
+    return true;
   }
 
   resize(cols: number, rows: number): void {
     if (this.exitStatus) return;
     this.cols = cols;
     this.rows = rows;
+    this.viewers?.status({ state: 'size', cols, rows });
     try {
       this.proc.resize(cols, rows);
     } catch {
@@ -168,6 +210,8 @@ export class Terminal {
       this.drain.done();
     }
     this.client = undefined;
+    this.viewers?.closeAll(CloseCode.normal, 'the shell was restarted');
+    this.viewers = undefined;
     this.kill('SIGKILL');
     for (const l of this.listeners) l.dispose();
   }
@@ -209,6 +253,7 @@ export class Terminal {
     if (this.drain) this.drain.timer.refresh();
     this.outputBytes += chunk.length;
     this.ring.push(chunk);
+    this.viewers?.push(chunk);
     if (this.client) {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
@@ -308,6 +353,7 @@ export class Terminal {
     this.activityTimer = undefined;
     this.exitStatus = { code: signal ? null : code, signal: signal || null };
     this.sendStatus({ state: 'exited', ...this.exitStatus });
+    this.viewers?.status({ state: 'exited', ...this.exitStatus });
     this.opts.onExit?.(this.exitStatus.code, this.exitStatus.signal);
   }
 }

@@ -7,6 +7,8 @@ import type { CreateWorkshopResponse, WorkshopDashboard, WorkshopLearner } from 
 import { api, ApiError } from './api.js';
 import { $, esc } from './dom.js';
 import { applyI18n, lang, mountLangPicker, t } from './i18n/index.js';
+import { follow, following, stopFollowing } from './instructor/follow.js';
+import { mountBroadcast } from './instructor/broadcast.js';
 
 const MiB = 1024 * 1024;
 const RECENT_KEY = 'isoplay.instructor.workshops';
@@ -58,7 +60,8 @@ function row(l: WorkshopLearner, now: number): string {
   const help = l.helpRequestedAt !== undefined ? ` <span class="ws-help" title="${esc(t('instr.asked', { ago: ago(now - l.helpRequestedAt) }))}">${esc(t('instr.asksHelp'))}</span>` : '';
   const onlineText = esc(t(l.online ? 'conn.connected' : 'instr.notConnected'));
   return `<tr class="${idle ? 'ws-idle' : ''}${help ? ' ws-helprow' : ''}" data-name="${esc(l.name)}">
-    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" role="img" aria-label="${onlineText}" title="${onlineText}"></span>${esc(l.name)}${help}</td>
+    <td><span class="ws-dot ${l.online ? 'ws-on' : ''}" role="img" aria-label="${onlineText}" title="${onlineText}"></span>${esc(l.name)}${help}${
+      l.sessionId && l.online ? ` <button class="btn ws-follow-btn" data-follow="${l.sessionId}" aria-pressed="${following() === l.sessionId}" aria-label="${esc(t('follow.btnLabel', { name: l.name }))}">${esc(t('follow.btn'))}</button>` : ''}</td>
     <td>${l.labTitle ? esc(l.labTitle) : `<span class="ws-muted">${esc(t('instr.freeSandbox'))}</span>`}</td>
     <td>${l.steps ? `<div class="ws-progress" title="${esc(t('instr.progress', { passed: l.passed, steps: l.steps }))}"><div style="width:${pct}%" class="${done ? 'ws-done' : ''}"></div></div>
       <span class="ws-step">${done ? esc(t('instr.done')) : `${l.passed}/${l.steps} · ${esc(l.currentStep ?? '')}`}</span>` : ''}</td>
@@ -96,6 +99,15 @@ async function dashboardView(id: string, key: string): Promise<void> {
           <table class="ws-table"><thead><tr>${(['instr.th.learner', 'instr.th.lab', 'instr.th.progress', 'instr.th.lastCommand', 'instr.th.memory', 'instr.th.oom'] as const).map((k) => `<th>${esc(t(k))}</th>`).join('')}</tr></thead>
           <tbody id="ws-rows"></tbody></table>
           <p class="ws-muted ws-foot">${esc(t('instr.private'))} <span id="ws-updated"></span></p></section>`;
+      // Follow a learner (a button on their row) and the live demo: instructor/follow.ts, broadcast.ts.
+      $('ws-rows').onclick = (e) => {
+        const b = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-follow]');
+        if (!b) return;
+        if (following() === b.dataset.follow) stopFollowing();
+        else void follow($('ws-main'), id, key, b.dataset.follow!);
+        for (const x of $('ws-rows').querySelectorAll('[data-follow]')) x.setAttribute('aria-pressed', String(following() === (x as HTMLElement).dataset.follow));
+      };
+      mountBroadcast($('ws-main'), id, key);
       $('ws-copy').onclick = () => void navigator.clipboard?.writeText(joinUrl(d.joinCode));
       ($('ws-announce') as HTMLFormElement).onsubmit = async (e) => {
         e.preventDefault();
@@ -120,7 +132,10 @@ async function dashboardView(id: string, key: string): Promise<void> {
     const helpCount = d.learners.filter((l) => l.helpRequestedAt !== undefined).length;
     $('ws-summary').innerHTML = `${helpCount ? `<span class="ws-help">${esc(t('instr.sum.help', { n: helpCount }))}</span> · ` : ''}${t(d.learners.length === 1 ? 'instr.sum.learners.one' : 'instr.sum.learners.other', { n: d.learners.length })} · ${t('instr.sum.online', { n: online })} · ${t('instr.sum.done', { n: done })}${
       byLab.size ? ` · ${[...byLab].map(([t, n]) => `${esc(t)}: ${n}`).join(' · ')}` : ''}`;
+    // The rows are redrawn: a focused Follow button keeps the focus.
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.follow;
     $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : `<tr><td colspan="6" class="ws-muted">${esc(t('instr.nobody'))}</td></tr>`;
+    if (focused) $('ws-rows').querySelector<HTMLElement>(`[data-follow="${focused}"]`)?.focus();
     $('ws-updated').textContent = t('instr.updated', { time: new Date(d.now).toLocaleTimeString(lang()) });
     timer = window.setTimeout(refresh, 2000);
   }

@@ -6,7 +6,7 @@ import type { CreateSessionResponse } from '../../../server/protocol/api.js';
 import type { ServerEventMessage } from '../../../server/protocol/events.js';
 import { CloseCode } from '../../../server/protocol/frames.js';
 
-const TERMINAL_CLOSES: readonly number[] = [CloseCode.noSuchSession, CloseCode.badToken, CloseCode.expired, CloseCode.badOrigin];
+const TERMINAL_CLOSES: readonly number[] = [CloseCode.noSuchSession, CloseCode.badToken, CloseCode.expired, CloseCode.badOrigin, CloseCode.notInWorkshop];
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 8000;
 
@@ -22,6 +22,8 @@ export class EventSocket {
   constructor(
     private readonly session: CreateSessionResponse,
     private readonly onStale: (stale: boolean) => void = () => undefined,
+    /** Another event socket than the session's own (an instructor following it, a broadcast's audience). */
+    private readonly path?: string,
   ) {
     this.connect();
   }
@@ -47,7 +49,7 @@ export class EventSocket {
     this.lastByType.clear();
     const { id, token } = this.session;
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${proto}://${location.host}/api/sessions/${id}/events?token=${encodeURIComponent(token)}`);
+    const ws = new WebSocket(`${proto}://${location.host}${this.path ?? `/api/sessions/${id}/events`}?token=${encodeURIComponent(token)}`);
     this.ws = ws;
     ws.onopen = () => {
       this.retries = 0;

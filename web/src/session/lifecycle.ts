@@ -13,6 +13,7 @@ import { t } from '../i18n/index.js';
 import { confirmLoss, markSandboxFresh, markSandboxUsed } from './confirm.js';
 import { hideEndCard, showEndCard } from './end-card.js';
 import { EventSocket } from './events.js';
+import { mountBroadcastPane, showKeyboardNotice } from './broadcast.js';
 import { pageHooks } from './page-hooks.js';
 import { setConn, showBanner } from './status.js';
 import type { TerminalTabs } from './tabs.js';
@@ -178,8 +179,9 @@ export class SessionLifecycle {
     this.events?.dispose();
     this.events = new EventSocket(s, markKernelViewStale);
     this.events.subscribe(showAnnouncement);
+    mountBroadcastPane(s, this.events);
     const started = s;
-    this.deps.terminals.mount(s, { onState: setConn, onFatal: (code, reason) => this.onTerminalFatal(started, code, reason), onInput: markSandboxUsed });
+    this.deps.terminals.mount(s, { onState: setConn, onFatal: (code, reason) => this.onTerminalFatal(started, code, reason), onInput: markSandboxUsed, onKeyboard: showKeyboardNotice });
     for (const cleanup of this.panels) cleanup();
     this.panels = this.deps.mountPanels(this.ctx);
   }

@@ -9,7 +9,7 @@ import { pageHooks } from './page-hooks.js';
 import { termFontSize } from './presenter.js';
 
 /** What a terminal reports to the page: its connection state, and a close that will not reconnect. */
-export type TerminalEvents = Pick<TermViewOptions, 'onState' | 'onFatal' | 'onInput'>;
+export type TerminalEvents = Pick<TermViewOptions, 'onState' | 'onFatal' | 'onInput' | 'onKeyboard'>;
 
 export class TerminalTabs {
   private views: TermView[] = [];

@@ -20,6 +20,15 @@ export interface TermViewOptions {
   screenReader?: boolean;
   /** The learner typed (or ran) something that reached the shell. */
   onInput?(): void;
+  /** Another socket path than the session's own terminal (a follower's or a broadcast's viewer socket), with `?token=`. */
+  path?: string;
+  /**
+   * A viewer of someone else's terminal: no input, no resize (the screen keeps the writer's size),
+   * until setReadOnly(false) (the instructor took the keyboard).
+   */
+  readOnly?: boolean;
+  /** A `keyboard` status: whether the instructor holds this terminal's keyboard now. */
+  onKeyboard?(instructor: boolean): void;
 }
 
 const encoder = new TextEncoder();
@@ -35,6 +44,7 @@ export class TermView {
   private readonly offline: OfflineOverlay;
   private webgl: WebglAddon | undefined;
   private unwatchRatio = () => {};
+  private readOnly: boolean;
   /** Rewrites what the learner types before it is sent (the extra keys' sticky Ctrl). */
   static inputFilter: ((data: string) => string) | undefined;
 
@@ -42,7 +52,9 @@ export class TermView {
     readonly el: HTMLElement,
     private readonly opts: TermViewOptions,
   ) {
+    this.readOnly = opts.readOnly ?? false;
     this.term = new Terminal({
+      disableStdin: this.readOnly,
       cursorBlink: true,
       fontFamily: '"DejaVu Sans Mono", "Cascadia Mono", Menlo, monospace',
       fontSize: 14,
@@ -86,7 +98,9 @@ export class TermView {
     this.term.onBinary((d) => {
       if (this.input()) this.send(encodeClientFrame({ type: 'input', data: Uint8Array.from(d, (c) => c.charCodeAt(0)) }));
     });
-    this.term.onResize(({ cols, rows }) => this.send(encodeClientFrame({ type: 'resize', cols, rows })));
+    this.term.onResize(({ cols, rows }) => {
+      if (!this.readOnly) this.send(encodeClientFrame({ type: 'resize', cols, rows }));
+    });
     this.resizeObs = new ResizeObserver(() => this.refit());
     this.resizeObs.observe(el);
     this.connect();
@@ -173,7 +187,15 @@ export class TermView {
     this.term.options.screenReaderMode = on;
   }
 
+  /** A viewer switched to typing (the instructor took the keyboard) or back to watching. */
+  setReadOnly(on: boolean): void {
+    this.readOnly = on;
+    this.term.options.disableStdin = on;
+  }
+
   refit(): void {
+    // A viewer shows the writer's screen at the writer's size (set by the server's status frames).
+    if (this.opts.readOnly) return;
     if (this.el.offsetWidth > 0 && this.el.offsetHeight > 0) this.fit.fit();
   }
 
@@ -213,7 +235,8 @@ export class TermView {
     if (this.disposed) return;
     this.opts.onState('connecting');
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${proto}://${location.host}/api/sessions/${this.opts.sessionId}/terminals/${this.opts.name}?token=${encodeURIComponent(this.opts.token)}`);
+    const path = this.opts.path ?? `/api/sessions/${this.opts.sessionId}/terminals/${this.opts.name}`;
+    const ws = new WebSocket(`${proto}://${location.host}${path}?token=${encodeURIComponent(this.opts.token)}`);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     let replaying = true;
@@ -222,7 +245,7 @@ export class TermView {
       this.offline.hide();
       this.term.reset();
       this.refit();
-      this.send(encodeClientFrame({ type: 'resize', cols: this.term.cols, rows: this.term.rows }));
+      if (!this.opts.readOnly) this.send(encodeClientFrame({ type: 'resize', cols: this.term.cols, rows: this.term.rows }));
       this.opts.onState('open');
     };
     ws.onmessage = (ev) => {
@@ -239,7 +262,7 @@ export class TermView {
     ws.onclose = (ev) => {
       if (this.ws !== ws || this.disposed) return;
       this.opts.onState('closed', ev.reason);
-      if ([CloseCode.noSuchSession, CloseCode.badToken, CloseCode.expired, CloseCode.noSuchTerminal, CloseCode.badOrigin].includes(ev.code as 4000)) {
+      if ([CloseCode.noSuchSession, CloseCode.badToken, CloseCode.expired, CloseCode.noSuchTerminal, CloseCode.badOrigin, CloseCode.notInWorkshop, CloseCode.readOnly].includes(ev.code as 4000)) {
         this.opts.onFatal(ev.code, ev.reason);
         return;
       }
@@ -255,6 +278,14 @@ export class TermView {
   }
 
   private onStatus(s: TerminalStatus, _replaying: boolean): void {
+    if (this.opts.readOnly && (s.state === 'attached' || s.state === 'resync' || s.state === 'size')) {
+      // The writer's columns, in a font small enough that they fit this pane's width (a monospace
+      // cell is about 0.6 of the font size wide), between 11 and 14 px (narrower panes scroll sideways).
+      const width = this.el.clientWidth;
+      if (width > 0) this.term.options.fontSize = Math.max(11, Math.min(14, Math.floor(width / (s.cols * 0.61))));
+      this.term.resize(s.cols, s.rows);
+    }
+    if (s.state === 'keyboard') this.opts.onKeyboard?.(s.instructor);
     if (s.state === 'exited') {
       this.exited = true;
       const how = s.signal ? `was killed by signal ${s.signal}` : `exited with code ${s.code}`;
