@@ -19,6 +19,17 @@ export const ERRORS = {
   ISOPLAY_ERR_LAB_NOT_FOUND: { status: 404, message: 'No lab with id {id}' },
   ISOPLAY_ERR_WORKSHOP_NOT_FOUND: { status: 404, message: 'No workshop with join code {code}: check the code your instructor gave' },
   ISOPLAY_ERR_INSTRUCTOR_KEY: { status: 401, message: 'Missing or wrong instructor key for workshop {id}' },
+  ISOPLAY_ERR_ADMIN_KEY: {
+    status: 401,
+    message: "Missing or wrong server instructor key: creating a workshop needs it (the file instructor-key in the server's data directory, or --instructor-key)",
+  },
+  ISOPLAY_ERR_WORKSHOP_FULL: { status: 409, message: 'The workshop "{title}" is full: it takes {limit} learners. Ask your instructor.' },
+  ISOPLAY_ERR_WORKSHOP_NOT_STARTED: { status: 409, message: 'The workshop "{title}" has not started yet: it starts at {at}. Come back then.' },
+  ISOPLAY_ERR_WORKSHOP_ENDED: { status: 410, message: 'The workshop "{title}" has ended: it takes no more learners. Your instructor still sees your progress.' },
+  ISOPLAY_ERR_ROOM_FULL: {
+    status: 409,
+    message: 'This server has no room for another learner: all {seats} seats it can hold are taken. Ask your instructor.',
+  },
   ISOPLAY_ERR_STEP_NOT_REACHED: { status: 409, message: 'Step {step} is not reached yet: finish step {current} first' },
   ISOPLAY_ERR_LAB_UNAVAILABLE: { status: 409, message: 'Lab {id} cannot run on this host: {reason}' },
   ISOPLAY_ERR_CAPACITY: {

@@ -107,7 +107,9 @@ export type SessionEvent =
   | { kind: 'check-error'; lab: string; step: number; message: string }
   | { kind: 'exit'; terminal: string; code: number | null }
   /** A message from the workshop's instructor to every learner in it. */
-  | { kind: 'announce'; text: string };
+  | { kind: 'announce'; text: string }
+  /** The workshop ends at `endsAt` (ms since epoch): sent at 10 and 2 minutes before, and when the instructor extends it. */
+  | { kind: 'workshop-ending'; endsAt: number; extended?: boolean };
 
 export type EventMessage = { type: 'event'; at: number } & SessionEvent;
 
