@@ -43,6 +43,8 @@ export interface Member {
   learner: string;
   name: string;
   joinedAt: number;
+  /** The last command of the learner's last ended session (a live one's is the session's). */
+  lastActivityAt?: number | null;
 }
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
@@ -63,6 +65,8 @@ export class WorkshopStore {
       CREATE INDEX IF NOT EXISTS history_by_workshop ON history (workshop, learner, at);`);
     const have = new Set((this.db.prepare('PRAGMA table_info(workshops)').all() as { name: string }[]).map((c) => c.name));
     for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE workshops ADD COLUMN ${name} ${type}`);
+    const memberCols = new Set((this.db.prepare('PRAGMA table_info(members)').all() as { name: string }[]).map((c) => c.name));
+    if (!memberCols.has('last_activity_at')) this.db.exec('ALTER TABLE members ADD COLUMN last_activity_at INTEGER');
   }
 
   create(title: string, shape: WorkshopShapeFields = {}): Workshop & { instructorKey: string } {
@@ -114,6 +118,10 @@ export class WorkshopStore {
     })();
   }
 
+  setLastActivity(workshop: string, learner: string, at: number): void {
+    this.db.prepare('UPDATE members SET last_activity_at = ? WHERE workshop = ? AND learner = ?').run(at, workshop, learner);
+  }
+
   isMember(workshop: string, learner: string): boolean {
     return this.db.prepare('SELECT 1 FROM members WHERE workshop = ? AND learner = ?').get(workshop, learner) !== undefined;
   }
@@ -157,7 +165,7 @@ export class WorkshopStore {
   }
 
   members(workshop: string): Member[] {
-    return this.db.prepare('SELECT learner, name, joined_at AS joinedAt FROM members WHERE workshop = ? ORDER BY joined_at').all(workshop) as Member[];
+    return this.db.prepare('SELECT learner, name, joined_at AS joinedAt, last_activity_at AS lastActivityAt FROM members WHERE workshop = ? ORDER BY joined_at').all(workshop) as Member[];
   }
 
   close(): void {

@@ -30,7 +30,9 @@ export async function workshopRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       requireAdminKey(app.adminKey, tokenOf(req.headers, undefined));
       const { title, ...shape } = req.body;
-      return reply.code(201).send(workshops.create(title, app.workshopShape.validate(shape)));
+      const created = workshops.create(title, app.workshopShape.validate(shape));
+      app.workshopShape.created(created.id);
+      return reply.code(201).send(created);
     },
   );
 

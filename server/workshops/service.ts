@@ -106,7 +106,7 @@ export class WorkshopService {
         passed: standing?.passed ?? 0,
         steps: lab?.steps.length ?? 0,
         currentStep: standing?.current,
-        lastActivityAt: s?.lastActivityAt,
+        lastActivityAt: s?.lastActivityAt ?? m.lastActivityAt ?? undefined,
         memory: root ? { current: root.memory.current, max: root.memory.max } : undefined,
         oomKills: cgroups ? cgroups.list.reduce((n, c) => n + c.oomKills, 0) : undefined,
         helpRequestedAt: s ? this.help.get(s.id) : undefined,

@@ -79,7 +79,12 @@ export class WorkshopShape {
         const w = s.workshop ? this.store.byCode(s.workshop.code) : undefined;
         if (w) this.reserved.get(w.id)?.delete(s.learner);
       },
-      onSessionEnd: (s) => void this.historyRead.delete(s.id),
+      onSessionEnd: (s) => {
+        this.historyRead.delete(s.id);
+        // The dashboard and its CSV keep the learner's last command after the sandbox is gone.
+        const w = s.workshop ? this.store.byCode(s.workshop.code) : undefined;
+        if (w && s.lastActivityAt) this.store.setLastActivity(w.id, s.learner, s.lastActivityAt);
+      },
     });
     for (const w of this.store.open()) this.arm(w);
   }
@@ -132,6 +137,12 @@ export class WorkshopShape {
 
   private live(w: Workshop): SessionInfo[] {
     return this.registry.list().filter((s) => s.workshop?.code === w.joinCode);
+  }
+
+  /** A new workshop: its warnings and end are armed. */
+  created(id: string): void {
+    const w = this.store.byId(id);
+    if (w) this.arm(w);
   }
 
   /** Arms the warnings and the end of a workshop with an end time (again after an extension). */
@@ -246,6 +257,9 @@ export class WorkshopShape {
   private async collectHistory(s: SessionInfo): Promise<void> {
     const w = s.workshop ? this.store.byCode(s.workshop.code) : undefined;
     if (!w || !s.sandbox) return;
+    // The step the command was run on: read now, before the check it triggers may pass that step.
+    const lab = s.lab ? this.labs.catalog.get(s.lab) : undefined;
+    const step = lab ? progressOf(this.labs.progress, s.learner, lab).current : undefined;
     const from = this.historyRead.get(s.id) ?? 0;
     let r;
     try {
@@ -259,8 +273,6 @@ export class WorkshopShape {
     this.historyRead.set(s.id, from + Buffer.byteLength(complete));
     const commands = complete.split('\n').filter((c) => c.trim() && !/^#\d+$/.test(c)).map((c) => c.slice(0, 2000));
     if (!commands.length) return;
-    const lab = s.lab ? this.labs.catalog.get(s.lab) : undefined;
-    const step = lab ? progressOf(this.labs.progress, s.learner, lab).current : undefined;
     this.store.addHistory(w.id, s.learner, s.lab, step, commands);
   }
 
