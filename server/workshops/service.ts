@@ -92,7 +92,8 @@ export class WorkshopService {
     const live = this.live(w);
     const learners = this.store.members(w.id).map((m): WorkshopLearner => {
       const s = live.filter((x) => x.learner === m.learner).sort((a, b) => b.createdAt - a.createdAt)[0];
-      const labId = s?.lab ?? this.labs.progress.latestLab(m.learner);
+      // A learner of a workshop with a path is in its first lab until their progress says otherwise.
+      const labId = s?.lab ?? this.labs.progress.latestLab(m.learner) ?? w.path[0];
       const lab = labId ? this.labs.catalog.get(labId) : undefined;
       const standing = lab ? this.labs.standing(m.learner, lab) : undefined;
       const cgroups = s?.bus.snapshot().find((x): x is CgroupsMessage => x.type === 'cgroups');
