@@ -49,6 +49,8 @@ export class WorkshopShape {
   private readonly reserved = new Map<string, Map<string, number>>();
   /** How many bytes of each session's shell history file were read already. */
   private readonly historyRead = new Map<string, number>();
+  /** The history read under way per session (reads of one session run one after another). */
+  private readonly reading = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: WorkshopStore,
@@ -190,7 +192,8 @@ export class WorkshopShape {
     this.timers.delete(id);
     this.store.markEnded(id, Date.now());
     const live = this.live(w);
-    for (const s of live) await this.collectHistory(s);
+    // The last commands are read before the sandboxes go (all at once: a room of 60 is not 60 waits).
+    await Promise.allSettled(live.map((s) => this.collectHistory(s)));
     await Promise.all(live.map((s) => this.registry.destroy(s.id, clip(reason))));
     this.log?.info({ audit: 'workshop-end', workshop: id, closed: live.length }, 'workshop ended');
     return { closed: live.length };
@@ -235,7 +238,7 @@ export class WorkshopShape {
 
   /** The command history of the workshop's learners, per lab step, as CSV. */
   async historyCsv(w: Workshop): Promise<string> {
-    for (const s of this.live(w)) await this.collectHistory(s);
+    await Promise.allSettled(this.live(w).map((s) => this.collectHistory(s)));
     const names = new Map(this.store.members(w.id).map((m) => [m.learner, m.name]));
     let out = csvRow(['name', 'lab', 'step', 'time', 'command']);
     for (const h of this.store.history(w.id)) out += csvRow([names.get(h.learner) ?? '', h.lab ?? '', h.step === null ? '' : h.step + 1, iso(h.at), h.command]);
@@ -254,7 +257,17 @@ export class WorkshopShape {
    * host's view of its files: a symlink there would point at the host's), and files the new commands
    * under the lab step the learner is on.
    */
-  private async collectHistory(s: SessionInfo): Promise<void> {
+  private collectHistory(s: SessionInfo): Promise<void> {
+    // One read at a time per session: two at once would both start at the same offset and file
+    // the same commands twice.
+    const next = (this.reading.get(s.id) ?? Promise.resolve()).then(() => this.readHistory(s));
+    const settled = next.catch(() => undefined);
+    this.reading.set(s.id, settled);
+    void settled.then(() => this.reading.get(s.id) === settled && this.reading.delete(s.id));
+    return next;
+  }
+
+  private async readHistory(s: SessionInfo): Promise<void> {
     const w = s.workshop ? this.store.byCode(s.workshop.code) : undefined;
     if (!w || !s.sandbox) return;
     // The step the command was run on: read now, before the check it triggers may pass that step.

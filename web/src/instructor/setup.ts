@@ -27,8 +27,7 @@ export async function mountCreateForm(host: HTMLElement, done: (w: CreateWorksho
     <h1>${esc(t('instr.create.h'))}</h1>
     <p>${esc(t('instr.create.intro'))}</p>
     <form id="ws-form" class="ws-setup">
-      <div class="ws-row"><input id="ws-title" required maxlength="80" aria-label="${esc(t('instr.create.label'))}" placeholder="${esc(t('instr.create.placeholder'))}" />
-      <button class="btn btn-primary" type="submit">${esc(t('instr.create.ok'))}</button></div>
+      <div class="ws-row"><input id="ws-title" required maxlength="80" aria-label="${esc(t('instr.create.label'))}" placeholder="${esc(t('instr.create.placeholder'))}" /></div>
       <div class="ws-field"><label for="ws-admin-key">${esc(st('key.label'))}</label>
         <input id="ws-admin-key" type="password" required autocomplete="off" spellcheck="false" aria-describedby="ws-admin-help ws-admin-err" />
         <div class="ws-muted ws-small" id="ws-admin-help">${esc(st('key.help'))}</div><div class="ws-err" id="ws-admin-err" role="alert"></div></div>
@@ -45,6 +44,7 @@ export async function mountCreateForm(host: HTMLElement, done: (w: CreateWorksho
         <div class="ws-field"><label for="ws-end">${esc(st('end.label'))}</label><input id="ws-end" type="datetime-local" aria-describedby="ws-times-help" /></div>
       </div>
       <div class="ws-muted ws-small" id="ws-times-help">${esc(st('times.help'))}</div>
+      <div class="ws-row ws-submit"><button class="btn btn-primary" type="submit">${esc(t('instr.create.ok'))}</button></div>
     </form>`;
   const keyInput = $('ws-admin-key') as HTMLInputElement;
   keyInput.value = localStorage.getItem(ADMIN_KEY) ?? '';
