@@ -104,6 +104,19 @@ describe.skipIf(!CHROMIUM)(`the workshop's shape${skipReason}`, () => {
     await screenshot(ada, 'shape-learner-killed');
     expect(await grace.$('.end-card')).toBeNull();
 
+    // The lab-complete card suggests the next lab of the workshop's path (uts-ipc), not the
+    // catalogue's suggested path (where pid-namespace follows). Grace's three steps are marked
+    // passed in the store (the browser flow of a whole lab is the playground test's); a reload shows it.
+    const token = await grace.evaluate(() => localStorage.getItem('isoplay.learner'));
+    for (const step of [0, 1, 2]) srv.app.stores.progress.markPassed(token!, 'first-namespace', step, 'passed');
+    await grace.reload();
+    await waitForTerm(grace, /root@sandbox/);
+    await grace.waitForSelector('.lab-done .lab-next-lab');
+    expect(await grace.getAttribute('.lab-done .lab-next-lab', 'data-lab')).toBe('uts-ipc');
+    expect(await grace.textContent('.lab-done .lab-next-lab-why')).toBe('Next in “Containers 101”:');
+    await grace.locator('.lab-done').scrollIntoViewIfNeeded();
+    await screenshot(grace, 'shape-learner-next-lab');
+
     // Extend: Grace's page says so. Then end the workshop: her sandbox closes with the reason.
     await teacher.fill('#ws-extend-min', '15');
     await teacher.click('#ws-extend');
@@ -128,7 +141,8 @@ describe.skipIf(!CHROMIUM)(`the workshop's shape${skipReason}`, () => {
     await late.waitForSelector('#banner:not([hidden])');
     expect(await late.textContent('#banner')).toMatch(/has ended: it takes no more learners/);
     for (const p of [teacher, ada, grace, eve, late]) await p.close();
-  });
+    // Six browser pages and four sandboxes on a shared 2-core host: a minute when quiet, more when not.
+  }, 240_000);
 
   it('a workshop that ends by its clock warns the learner twice, then closes the sandbox with the reason', async () => {
     const t0 = Date.now();

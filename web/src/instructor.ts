@@ -69,7 +69,7 @@ async function dashboardView(id: string, key: string): Promise<void> {
   let settings: ReturnType<typeof mountSettings> | undefined;
   let refreshes = 0;
   const labTitles = new Map<string, string>();
-  void api<{ labs: LabSummary[] }>('GET', withLang('/api/labs')).then((r) => r.labs.forEach((l) => labTitles.set(l.id, l.title)), () => undefined);
+  const titlesLoaded = api<{ labs: LabSummary[] }>('GET', withLang('/api/labs')).then((r) => r.labs.forEach((l) => labTitles.set(l.id, l.title)), () => undefined);
   const joinUrl = (code: string) => `${location.origin}/?join=${code}`;
   async function refresh(): Promise<void> {
     let d: WorkshopDashboard;
@@ -139,6 +139,7 @@ async function dashboardView(id: string, key: string): Promise<void> {
     timer = window.setTimeout(refresh, 2000);
   }
   window.addEventListener('hashchange', () => window.clearTimeout(timer), { once: true });
+  await titlesLoaded; // the settings card names the path's labs by their titles
   await refresh();
 }
 
