@@ -31,6 +31,7 @@ import { labRoutes } from './http/labs.js';
 import { inspectRoutes } from './http/inspect.js';
 import { workshopRoutes } from './http/workshops.js';
 import { followRoutes } from './http/follow.js';
+import { workshopShapeRoutes } from './http/workshop-shape.js';
 import { buildAllowList, type HostAllowList } from './http/host-allow.js';
 import { registerEdgeGuard } from './http/edge-guard.js';
 import { loggerOptions } from './http/log-redact.js';
@@ -146,6 +147,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     await scope.register(inspectRoutes);
     await scope.register(workshopRoutes);
     await scope.register(followRoutes);
+    await scope.register(workshopShapeRoutes);
   });
 
   const webRoot = config.webDir;

@@ -90,6 +90,13 @@ export interface Config {
   /** Full origins (scheme://host:port) allowed besides those whose host is allowed; '*' allows any. */
   allowedOrigins: string[];
   checkTimeoutMs: number;
+  /**
+   * The server-wide instructor key that creating a workshop needs. Unset: generated at first start
+   * into <dataDir>/instructor-key (mode 0600) and shown on the console when it is a terminal.
+   */
+  instructorKey?: string;
+  /** How long before a workshop's end every learner gets a warning (ms, largest first); tests shorten them. */
+  workshopWarningsMs: number[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -138,6 +145,8 @@ export function defaultConfig(): Config {
     allowedHosts: [],
     allowedOrigins: [],
     checkTimeoutMs: 10_000,
+    instructorKey: undefined,
+    workshopWarningsMs: [10 * 60_000, 2 * 60_000],
     logLevel: 'info',
   };
 }
@@ -179,6 +188,7 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'allowedHosts', flag: '--allowed-hosts', env: 'ISOPLAY_ALLOWED_HOSTS', kind: 'list' },
   { key: 'allowedOrigins', flag: '--allowed-origins', env: 'ISOPLAY_ALLOWED_ORIGINS', kind: 'list' },
   { key: 'checkTimeoutMs', flag: '--check-timeout-ms', env: 'ISOPLAY_CHECK_TIMEOUT_MS', kind: 'int', min: 100 },
+  { key: 'instructorKey', flag: '--instructor-key', env: 'ISOPLAY_INSTRUCTOR_KEY', kind: 'string' },
   { key: 'logLevel', flag: '--log-level', env: 'ISOPLAY_LOG_LEVEL', kind: 'level' },
 ];
 

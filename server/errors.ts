@@ -21,6 +21,17 @@ export const ERRORS = {
   ISOPLAY_ERR_INSTRUCTOR_KEY: { status: 401, message: 'Missing or wrong instructor key for workshop {id}' },
   ISOPLAY_ERR_NOT_IN_WORKSHOP: { status: 403, message: 'Session {session} is not a learner of workshop {id}' },
   ISOPLAY_ERR_NOT_FOLLOWING: { status: 409, message: 'Open terminal {terminal} of this learner (Follow) before taking its keyboard' },
+  ISOPLAY_ERR_ADMIN_KEY: {
+    status: 401,
+    message: "Missing or wrong server instructor key: creating a workshop needs it (the file instructor-key in the server's data directory, or --instructor-key)",
+  },
+  ISOPLAY_ERR_WORKSHOP_FULL: { status: 409, message: 'The workshop "{title}" is full: it takes {limit} learners. Ask your instructor.' },
+  ISOPLAY_ERR_WORKSHOP_NOT_STARTED: { status: 409, message: 'The workshop "{title}" has not started yet: it starts at {at}. Come back then.' },
+  ISOPLAY_ERR_WORKSHOP_ENDED: { status: 410, message: 'The workshop "{title}" has ended: it takes no more learners. Your instructor still sees your progress.' },
+  ISOPLAY_ERR_ROOM_FULL: {
+    status: 409,
+    message: 'This server has no room for another learner: all {seats} seats it can hold are taken. Ask your instructor.',
+  },
   ISOPLAY_ERR_STEP_NOT_REACHED: { status: 409, message: 'Step {step} is not reached yet: finish step {current} first' },
   ISOPLAY_ERR_LAB_UNAVAILABLE: { status: 409, message: 'Lab {id} cannot run on this host: {reason}' },
   ISOPLAY_ERR_CAPACITY: {

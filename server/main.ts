@@ -62,6 +62,13 @@ export async function main(argv: string[]): Promise<void> {
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   process.stdout.write(`Isolation Playground is running at http://${shown}:${port} (${config.mode} mode)\n`);
+  // The instructor key creating a workshop needs: shown only to a person at a terminal, never to the
+  // log or the journal (under systemd stdout is the journal: then only where the file is).
+  const k = app.adminKey;
+  if (k.source === 'file') {
+    if (process.stdout.isTTY) process.stdout.write(`Instructor key (to create workshops at /instructor): ${k.reveal()}\n  kept in ${k.file} (readable only by root)\n`);
+    else process.stdout.write(`isoplay: the instructor key is in ${k.file} (readable only by root)\n`);
+  }
   app.registry.refillPool();
 
   let stopping = false;

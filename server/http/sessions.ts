@@ -39,7 +39,8 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const body = req.body ?? {};
       const s = await registry.create({
-        lab: body.lab,
+        // A workshop with a path: its learners land in the path's first lab, not a free sandbox.
+        lab: body.lab ?? app.workshopShape.landingLab(body.workshop),
         learner: body.learner,
         resetStep: body.resetStep,
         workshop: body.workshop,

@@ -1,12 +1,15 @@
 // Workshop routes: create a workshop, look up a join code, the instructor's dashboard and
 // announcements, and a learner's request for help. The logic is the workshop service's.
 import type { FastifyInstance } from 'fastify';
-import { JOIN_CODE, sessionParams, tokenOf, tokenQuery, workshopParams } from './schemas.js';
+import type { CreateWorkshopRequest } from '../protocol/api.js';
+import { requireAdminKey } from '../workshops/admin-key.js';
+import { JOIN_CODE, LAB_ID, sessionParams, tokenOf, tokenQuery, workshopParams } from './schemas.js';
 
 export async function workshopRoutes(app: FastifyInstance): Promise<void> {
   const { workshops, registry } = app;
 
-  app.post<{ Body: { title: string } }>(
+  // Creating a workshop needs the server's instructor key (admin-key.ts): 401 ISOPLAY_ERR_ADMIN_KEY.
+  app.post<{ Body: CreateWorkshopRequest }>(
     '/api/workshops',
     {
       schema: {
@@ -14,11 +17,23 @@ export async function workshopRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           additionalProperties: false,
           required: ['title'],
-          properties: { title: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[^\\u0000-\\u001f]+$' } },
+          properties: {
+            title: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[^\\u0000-\\u001f]+$' },
+            path: { type: 'array', maxItems: 30, items: LAB_ID },
+            learnerLimit: { type: 'integer', minimum: 1, maximum: 10_000 },
+            startsAt: { type: 'integer', minimum: 0 },
+            endsAt: { type: 'integer', minimum: 0 },
+          },
         },
       },
     },
-    async (req, reply) => reply.code(201).send(workshops.create(req.body.title)),
+    async (req, reply) => {
+      requireAdminKey(app.adminKey, tokenOf(req.headers, undefined));
+      const { title, ...shape } = req.body;
+      const created = workshops.create(title, app.workshopShape.validate(shape));
+      app.workshopShape.created(created.id);
+      return reply.code(201).send(created);
+    },
   );
 
   app.get<{ Params: { code: string } }>(

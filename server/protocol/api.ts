@@ -38,6 +38,37 @@ export interface CreateWorkshopResponse {
   instructorKey: string;
 }
 
+/** POST /api/workshops body: a title, and optionally the workshop's shape. Needs the server's instructor key. */
+export interface CreateWorkshopRequest {
+  title: string;
+  /** Lab ids in order: learners land in the first. */
+  path?: string[];
+  learnerLimit?: number;
+  /** ms since epoch */
+  startsAt?: number;
+  endsAt?: number;
+}
+
+/** GET /api/workshops/:id/capacity (server/workshops/capacity.ts). */
+export interface WorkshopCapacityView {
+  seats: number;
+  by: { memory: number; cpu: number; pids: number; maxSessions: number };
+  limitedBy: 'memory' | 'cpu' | 'pids' | 'maxSessions';
+  formula: string;
+  /** Seats taken now by live sessions. */
+  used: number;
+  need: { perLearner: number; learners: number; total: number; vmLabs: string[] };
+  fits: boolean;
+}
+
+/** GET /api/workshops/:id/addresses: where the room can reach this server. */
+export interface WorkshopAddresses {
+  host: string;
+  port: number;
+  loopbackOnly: boolean;
+  addresses: { iface: string; address: string; family: 'IPv4' | 'IPv6' }[];
+}
+
 /** One learner on the instructor's dashboard (GET /api/workshops/:id). */
 export interface WorkshopLearner {
   name: string;
@@ -64,6 +95,12 @@ export interface WorkshopDashboard {
   joinCode: string;
   createdAt: number;
   now: number;
+  /** The workshop's shape (server/workshops/shape.ts): labs in order, learner limit, times (ms), when it ended. */
+  path?: string[];
+  learnerLimit?: number | null;
+  startsAt?: number | null;
+  endsAt?: number | null;
+  endedAt?: number | null;
   learners: WorkshopLearner[];
 }
 

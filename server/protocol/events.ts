@@ -111,7 +111,9 @@ export type SessionEvent =
   /** The instructor took (`instructor: true`) or gave back the keyboard of this terminal. */
   | { kind: 'keyboard'; terminal: string; instructor: boolean }
   /** The workshop's instructor started or stopped broadcasting their own terminal to the room. */
-  | { kind: 'broadcast'; live: boolean };
+  | { kind: 'broadcast'; live: boolean }
+  /** The workshop ends at `endsAt` (ms since epoch): sent at 10 and 2 minutes before, and when the instructor extends it. */
+  | { kind: 'workshop-ending'; endsAt: number; extended?: boolean };
 
 export type EventMessage = { type: 'event'; at: number } & SessionEvent;
 

@@ -4,7 +4,7 @@
 // they asked for help, and their sandbox's memory and OOM kills, from the live sessions, the lab
 // service and the workshop store. The routes in http/workshops.ts only map requests onto this.
 import { IsoplayError } from '../errors.js';
-import { JOIN_CODE_RE, type Workshop, type WorkshopStore } from '../db/workshops.js';
+import { JOIN_CODE_RE, type Workshop, type WorkshopShapeFields, type WorkshopStore } from '../db/workshops.js';
 import type { CgroupsMessage } from '../protocol/events.js';
 import type { CreateWorkshopResponse, WorkshopDashboard, WorkshopLearner } from '../protocol/api.js';
 import type { LabService } from '../labs/service.js';
@@ -40,20 +40,28 @@ export class WorkshopService {
     return this.store.byCode(code) !== undefined;
   }
 
-  create(title: string): CreateWorkshopResponse {
-    const w = this.store.create(title.trim());
+  create(title: string, shape: WorkshopShapeFields = {}): CreateWorkshopResponse {
+    const w = this.store.create(title.trim(), shape);
     return { id: w.id, title: w.title, joinCode: w.joinCode, instructorKey: w.instructorKey };
   }
 
   /** What the join page shows before the learner types a name. */
-  joinInfo(code: string): { title: string; joinCode: string } {
+  joinInfo(code: string): { title: string; joinCode: string; path?: string[]; startsAt?: number; endsAt?: number; ended?: boolean } {
     const upper = code.toUpperCase();
     const w = JOIN_CODE_RE.test(upper) ? this.store.byCode(upper) : undefined;
     if (!w) throw new IsoplayError('ISOPLAY_ERR_WORKSHOP_NOT_FOUND', { code: code.slice(0, 16) });
-    return { title: w.title, joinCode: w.joinCode };
+    // The shape's fields only when set: a plain workshop answers as before.
+    return {
+      title: w.title,
+      joinCode: w.joinCode,
+      ...(w.path.length ? { path: w.path } : {}),
+      ...(w.startsAt !== null ? { startsAt: w.startsAt } : {}),
+      ...(w.endsAt !== null ? { endsAt: w.endsAt } : {}),
+      ...(w.endedAt !== null ? { ended: true } : {}),
+    };
   }
 
-  private authorize(id: string, key: string | undefined): Workshop {
+  authorize(id: string, key: string | undefined): Workshop {
     const w = this.store.authorize(id, key);
     if (!w) throw new IsoplayError('ISOPLAY_ERR_INSTRUCTOR_KEY', { id });
     return w;
@@ -84,7 +92,8 @@ export class WorkshopService {
     const live = this.live(w);
     const learners = this.store.members(w.id).map((m): WorkshopLearner => {
       const s = live.filter((x) => x.learner === m.learner).sort((a, b) => b.createdAt - a.createdAt)[0];
-      const labId = s?.lab ?? this.labs.progress.latestLab(m.learner);
+      // A learner of a workshop with a path is in its first lab until their progress says otherwise.
+      const labId = s?.lab ?? this.labs.progress.latestLab(m.learner) ?? w.path[0];
       const lab = labId ? this.labs.catalog.get(labId) : undefined;
       const standing = lab ? this.labs.standing(m.learner, lab) : undefined;
       const cgroups = s?.bus.snapshot().find((x): x is CgroupsMessage => x.type === 'cgroups');
@@ -98,12 +107,15 @@ export class WorkshopService {
         passed: standing?.passed ?? 0,
         steps: lab?.steps.length ?? 0,
         currentStep: standing?.current,
-        lastActivityAt: s?.lastActivityAt,
+        lastActivityAt: s?.lastActivityAt ?? m.lastActivityAt ?? undefined,
         memory: root ? { current: root.memory.current, max: root.memory.max } : undefined,
         oomKills: cgroups ? cgroups.list.reduce((n, c) => n + c.oomKills, 0) : undefined,
         helpRequestedAt: s ? this.help.get(s.id) : undefined,
       };
     });
-    return { id: w.id, title: w.title, joinCode: w.joinCode, createdAt: w.createdAt, now: Date.now(), learners };
+    return {
+      id: w.id, title: w.title, joinCode: w.joinCode, createdAt: w.createdAt, now: Date.now(), learners,
+      path: w.path, learnerLimit: w.learnerLimit, startsAt: w.startsAt, endsAt: w.endsAt, endedAt: w.endedAt,
+    };
   }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
 import { PROJECT_ROOT } from '../../server/config.js';
 
 const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
@@ -161,6 +161,7 @@ describe.skipIf(!CHROMIUM)(`the page for a keyboard and a screen reader${skipRea
     await teacher.waitForSelector('#ws-form');
     expect(await axeSerious(teacher)).toEqual([]);
     await teacher.fill('#ws-title', 'Keyboard 101');
+    await teacher.fill('#ws-admin-key', TEST_INSTRUCTOR_KEY);
     await teacher.press('#ws-title', 'Enter');
     await teacher.waitForFunction(() => /^[A-Z2-9]{6}$/.test(document.getElementById('ws-code')?.textContent ?? ''));
     const code = (await teacher.textContent('#ws-code'))!;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, canvasPixels, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
 import { vmUnavailable } from '../../server/labs/catalog.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
 
 const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
 const vmMissing = vmUnavailable();
@@ -319,6 +319,8 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     teacher.on('pageerror', (e) => console.error('page error:', e.message));
     await teacher.goto(`${srv.base}/instructor`);
     await teacher.fill('#ws-title', 'Containers 101');
+    // Creating a workshop needs the server's instructor key.
+    await teacher.fill('#ws-admin-key', TEST_INSTRUCTOR_KEY);
     await teacher.click('#ws-form button[type="submit"]');
     await teacher.waitForFunction(() => /^[A-Z2-9]{6}$/.test(document.getElementById('ws-code')?.textContent ?? ''));
     const code = (await teacher.textContent('#ws-code'))!;

@@ -18,6 +18,9 @@ export interface TestServer {
  * never-attached sessions live as long as detached ones, so only the tests about those limits
  * (tests/integration/attacks/web-edge.test.ts) meet them, with values of their own.
  */
+/** Every test server's instructor key (creating a workshop needs it): createWorkshop() sends it. */
+export const TEST_INSTRUCTOR_KEY = 'test-instructor-key-0123456789';
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-test-'));
   return loadConfig([], {}, {
@@ -32,6 +35,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     unattachedGraceMs: 10 * 60_000,
     // Two more processes per sandbox, and ~60 ms: only the tests about the sandbox's internet turn it on.
     world: false,
+    instructorKey: TEST_INSTRUCTOR_KEY,
     ...overrides,
   });
 }
@@ -58,4 +62,22 @@ export async function createSession(base: string, body: Record<string, unknown> 
   const json = await r.json();
   if (r.status !== 201) throw new Error(`POST /api/sessions: ${r.status} ${JSON.stringify(json)}`);
   return json as { id: string; token: string; learner: string; terminals: { name: string }[]; lab?: string };
+}
+
+/** POST /api/workshops with the test server's instructor key; the raw response (its status is the test's to check). */
+export async function postWorkshop(srv: { base: string }, body: Record<string, unknown>, key: string | null = TEST_INSTRUCTOR_KEY): Promise<Response> {
+  // null: no Authorization header at all
+  return fetch(`${srv.base}/api/workshops`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key !== null ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Creates a workshop with the instructor key; throws unless 201. */
+export async function createWorkshop(srv: { base: string }, body: Record<string, unknown>) {
+  const r = await postWorkshop(srv, body);
+  const json = await r.json();
+  if (r.status !== 201) throw new Error(`POST /api/workshops: ${r.status} ${JSON.stringify(json)}`);
+  return json as { id: string; title: string; joinCode: string; instructorKey: string };
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreateWorkshopResponse, WorkshopDashboard } from '../../server/protocol/api.js';
-import { createSession, startServer, type TestServer } from '../helpers/server.js';
+import { createSession, postWorkshop, startServer, type TestServer } from '../helpers/server.js';
 import { TermClient } from '../helpers/ws.js';
 import { until } from '../helpers/wait.js';
 
@@ -19,7 +19,13 @@ async function dashboard(base: string, w: CreateWorkshopResponse, key = w.instru
 describe('workshops', () => {
   it('create, join with code and name, see everyone on the dashboard, and keep it across a restart', async () => {
     srv = await startServer();
-    const created = await fetch(`${srv.base}/api/workshops`, json({ title: 'Containers 101, room B' }));
+    // Without the server's instructor key, or with a wrong one: 401, nothing created.
+    for (const key of [null, 'not-the-key']) {
+      const refused = await postWorkshop(srv, { title: 'Containers 101, room B' }, key);
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).code).toBe('ISOPLAY_ERR_ADMIN_KEY');
+    }
+    const created = await postWorkshop(srv, { title: 'Containers 101, room B' });
     expect(created.status).toBe(201);
     const w = (await created.json()) as CreateWorkshopResponse;
     expect(w.joinCode).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
@@ -98,7 +104,7 @@ describe('workshops', () => {
 
   it('refuses a bad title with a 400 naming the field', async () => {
     srv ??= await startServer();
-    const r = await fetch(`${srv.base}/api/workshops`, json({ title: '' }));
+    const r = await postWorkshop(srv, { title: '' });
     expect(r.status).toBe(400);
     expect((await r.json()).message).toMatch(/title/);
   });

@@ -6,9 +6,14 @@ import './instructor.css';
 import type { CreateWorkshopResponse, WorkshopDashboard, WorkshopLearner } from '../../server/protocol/api.js';
 import { api, ApiError } from './api.js';
 import { $, esc } from './dom.js';
-import { applyI18n, lang, mountLangPicker, t } from './i18n/index.js';
+import { applyI18n, lang, mountLangPicker, t, withLang } from './i18n/index.js';
 import { follow, following, stopFollowing } from './instructor/follow.js';
 import { mountBroadcast } from './instructor/broadcast.js';
+import type { LabSummary } from '../../server/protocol/api.js';
+import { killButton, mountCreateForm, mountKillSwitch, mountSettings } from './instructor/setup.js';
+import { mountJoinPanel } from './instructor/qr.js';
+import { mountCapacity } from './instructor/capacity.js';
+import { st } from './instructor/messages.js';
 
 const MiB = 1024 * 1024;
 const RECENT_KEY = 'isoplay.instructor.workshops';
@@ -31,25 +36,15 @@ const recent = (): Recent[] => JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[
 function createView(): void {
   const list = recent();
   $('ws-main').innerHTML = `
-    <section class="ws-card ws-create">
-      <h1>${esc(t('instr.create.h'))}</h1>
-      <p>${esc(t('instr.create.intro'))}</p>
-      <form id="ws-form"><input id="ws-title" required maxlength="80" aria-label="${esc(t('instr.create.label'))}" placeholder="${esc(t('instr.create.placeholder'))}" />
-      <button class="btn btn-primary" type="submit">${esc(t('instr.create.ok'))}</button></form>
-    </section>
+    <section class="ws-card ws-create" id="ws-create"></section>
     ${list.length ? `<section class="ws-card"><h2>${esc(t('instr.recent'))}</h2><ul class="ws-recent">${list
       .map((w) => `<li><a href="#id=${w.id}&key=${encodeURIComponent(w.key)}">${esc(w.title)}</a> <span class="ws-code-small">${w.joinCode}</span></li>`)
       .join('')}</ul></section>` : ''}`;
-  ($('ws-form') as HTMLFormElement).onsubmit = async (e) => {
-    e.preventDefault();
-    try {
-      const w = await api<CreateWorkshopResponse>('POST', '/api/workshops', { title: ($('ws-title') as HTMLInputElement).value.trim() });
-      localStorage.setItem(RECENT_KEY, JSON.stringify([{ id: w.id, key: w.instructorKey, title: w.title, joinCode: w.joinCode }, ...list].slice(0, 20)));
-      location.hash = `id=${w.id}&key=${encodeURIComponent(w.instructorKey)}`;
-    } catch (err) {
-      banner((err as ApiError).message);
-    }
-  };
+  // The form (title, the server's key, path, limit, times) is the workshop shape's (instructor/setup.ts).
+  void mountCreateForm($('ws-create'), (w) => {
+    localStorage.setItem(RECENT_KEY, JSON.stringify([{ id: w.id, key: w.instructorKey, title: w.title, joinCode: w.joinCode }, ...list].slice(0, 20)));
+    location.hash = `id=${w.id}&key=${encodeURIComponent(w.instructorKey)}`;
+  }, banner);
 }
 
 function row(l: WorkshopLearner, now: number): string {
@@ -68,11 +63,16 @@ function row(l: WorkshopLearner, now: number): string {
     <td>${l.lastActivityAt ? ago(now - l.lastActivityAt) : `<span class="ws-muted">${esc(t('instr.noCommand'))}</span>`}${idle ? ` <span class="ws-flag">${esc(t('instr.idle'))}</span>` : ''}</td>
     <td class="ws-num">${mem}</td>
     <td class="ws-num">${l.oomKills ? `<span class="ws-oom">${l.oomKills}</span>` : '0'}</td>
+    <td>${l.online || l.sessionId ? killButton(l.sessionId, l.name) : ''}</td>
   </tr>`;
 }
 
 async function dashboardView(id: string, key: string): Promise<void> {
   let timer: number | undefined;
+  let settings: ReturnType<typeof mountSettings> | undefined;
+  let refreshes = 0;
+  const labTitles = new Map<string, string>();
+  const titlesLoaded = api<{ labs: LabSummary[] }>('GET', withLang('/api/labs')).then((r) => r.labs.forEach((l) => labTitles.set(l.id, l.title)), () => undefined);
   const joinUrl = (code: string) => `${location.origin}/?join=${code}`;
   async function refresh(): Promise<void> {
     let d: WorkshopDashboard;
@@ -93,10 +93,12 @@ async function dashboardView(id: string, key: string): Promise<void> {
           <button class="btn" id="ws-copy">${esc(t('instr.copyLink'))}</button></p></div>
           <div class="ws-join"><div class="ws-muted">${esc(t('instr.joinCode'))}</div><div class="ws-code" id="ws-code"></div></div>
         </section>
+        <div class="ws-side"><section class="ws-card" id="ws-qr"></section>
+          <div class="ws-stack"><section class="ws-card" id="ws-set"></section><section class="ws-card" id="ws-cap" hidden></section></div></div>
         <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" aria-label="${esc(t('instr.announce.label'))}" placeholder="${esc(t('instr.announce.placeholder'))}" required />
           <button class="btn" type="submit">${esc(t('instr.announce.send'))}</button><span class="ws-muted" id="ws-announce-done"></span></form></section>
         <section class="ws-card"><div class="ws-summary" id="ws-summary"></div>
-          <table class="ws-table"><thead><tr>${(['instr.th.learner', 'instr.th.lab', 'instr.th.progress', 'instr.th.lastCommand', 'instr.th.memory', 'instr.th.oom'] as const).map((k) => `<th>${esc(t(k))}</th>`).join('')}</tr></thead>
+          <table class="ws-table"><thead><tr>${(['instr.th.learner', 'instr.th.lab', 'instr.th.progress', 'instr.th.lastCommand', 'instr.th.memory', 'instr.th.oom'] as const).map((k) => `<th>${esc(t(k))}</th>`).join('')}<th>${esc(st('kill.th'))}</th></tr></thead>
           <tbody id="ws-rows"></tbody></table>
           <p class="ws-muted ws-foot">${esc(t('instr.private'))} <span id="ws-updated"></span></p></section>`;
       // Follow a learner (a button on their row) and the live demo: instructor/follow.ts, broadcast.ts.
@@ -109,6 +111,15 @@ async function dashboardView(id: string, key: string): Promise<void> {
       };
       mountBroadcast($('ws-main'), id, key);
       $('ws-copy').onclick = () => void navigator.clipboard?.writeText(joinUrl(d.joinCode));
+      // Join from the room, capacity, the shape's settings and the kill switch (instructor/*.ts).
+      void mountJoinPanel($('ws-qr'), id, key, d.joinCode);
+      void mountCapacity($('ws-cap'), id, key);
+      settings = mountSettings($('ws-set'), id, key, banner, labTitles, () => {
+        localStorage.setItem(RECENT_KEY, JSON.stringify(recent().filter((w) => w.id !== id)));
+        location.hash = '';
+        banner(st('settings.deleted'));
+      });
+      mountKillSwitch($('ws-rows'), id, key, banner);
       ($('ws-announce') as HTMLFormElement).onsubmit = async (e) => {
         e.preventDefault();
         const input = $('ws-announce-text') as HTMLInputElement;
@@ -121,6 +132,9 @@ async function dashboardView(id: string, key: string): Promise<void> {
         }
       };
     }
+    settings?.update(d);
+    // Seats in use change as learners come and go: the capacity card follows every 5th refresh.
+    if (settings && ++refreshes % 5 === 0) void mountCapacity($('ws-cap'), id, key);
     $('ws-name').textContent = d.title;
     $('ws-code').textContent = d.joinCode;
     ($('ws-link') as HTMLAnchorElement).href = joinUrl(d.joinCode);
@@ -134,12 +148,13 @@ async function dashboardView(id: string, key: string): Promise<void> {
       byLab.size ? ` · ${[...byLab].map(([t, n]) => `${esc(t)}: ${n}`).join(' · ')}` : ''}`;
     // The rows are redrawn: a focused Follow button keeps the focus.
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.follow;
-    $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : `<tr><td colspan="6" class="ws-muted">${esc(t('instr.nobody'))}</td></tr>`;
+    $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : `<tr><td colspan="7" class="ws-muted">${esc(t('instr.nobody'))}</td></tr>`;
     if (focused) $('ws-rows').querySelector<HTMLElement>(`[data-follow="${focused}"]`)?.focus();
     $('ws-updated').textContent = t('instr.updated', { time: new Date(d.now).toLocaleTimeString(lang()) });
     timer = window.setTimeout(refresh, 2000);
   }
   window.addEventListener('hashchange', () => window.clearTimeout(timer), { once: true });
+  await titlesLoaded; // the settings card names the path's labs by their titles
   await refresh();
 }
 

@@ -55,6 +55,8 @@ export function etcFiles(hostname: string): Record<string, string> {
       "case \"$PS1\" in '\\s-\\v\\$ '|'') PS1='\\[\\e[1;32m\\]root@\\h\\[\\e[0m\\]:\\[\\e[1;34m\\]\\w\\[\\e[0m\\]# ' ;; esac",
       "alias ls='ls --color=auto' ll='ls -l --color=auto' grep='grep --color=auto'",
       'HISTSIZE=2000',
+      "# Each command is in the shell's own history file at once (a workshop's instructor may export it per step).",
+      'PROMPT_COMMAND="history -a${PROMPT_COMMAND:+; $PROMPT_COMMAND}"',
       'if [ -z "$ISOPLAY_QUIET" ] && [ "$SHLVL" = 1 ]; then',
       "  printf '\\e[2mYou are root in a sandbox on the host kernel (%s). Try: ps -ef, hostname, ip link, cat /proc/self/cgroup\\e[0m\\n' \"$(uname -r)\"",
       'fi',

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode } from '../../../server/protocol/frames.js';
-import { startServer, type TestServer } from '../../helpers/server.js';
+import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../../helpers/server.js';
 import { TermClient } from '../../helpers/ws.js';
 import { until } from '../../helpers/wait.js';
 import { isoplayCgroupsNamed } from '../../helpers/leaks.js';
@@ -249,7 +249,7 @@ describe('anonymous capacity flood', () => {
 
   it('60 learners joining one workshop from one address within 30 s all get in; the room has a limit of its own', async () => {
     srv = await startServer({ maxSessions: 70, sessionRateMax: 2, maxSessionsPerClient: 2, workshopSessionRateMax: 60 });
-    const w = (await request(srv, '/api/workshops', { method: 'POST', body: { title: 'Room behind one NAT' } })).body as { joinCode: string };
+    const w = (await request(srv, '/api/workshops', { method: 'POST', headers: { authorization: `Bearer ${TEST_INSTRUCTOR_KEY}` }, body: { title: 'Room behind one NAT' } })).body as { joinCode: string };
     // The room's address has used up its anonymous allowance; the workshop's learners do not care.
     await newSession(srv, {}, '127.0.0.1');
     await newSession(srv, {}, '127.0.0.1');
@@ -317,7 +317,7 @@ describe('tokens in the log, and the audit trail', () => {
   afterAll(async () => srv?.close());
 
   it('never logs a session token, the learner secret or an instructor key, while it logs the session', async () => {
-    const w = (await request(srv, '/api/workshops', { method: 'POST', body: { title: 'Logged room' } })).body as { id: string; joinCode: string; instructorKey: string };
+    const w = (await request(srv, '/api/workshops', { method: 'POST', headers: { authorization: `Bearer ${TEST_INSTRUCTOR_KEY}` }, body: { title: 'Logged room' } })).body as { id: string; joinCode: string; instructorKey: string };
     const s = await newSession(srv, { workshop: w.joinCode, name: 'Ada Lovelace', learner: 'learner-secret-0001', lab: 'first-namespace' }, '127.0.0.2');
     const t = TermClient.for(srv.ws, s);
     await t.open();
@@ -352,7 +352,7 @@ describe('tokens in the log, and the audit trail', () => {
   });
 
   it('records each session\'s start (lab, workshop, name, client address) and end with its reason, at info level', async () => {
-    const w = (await request(srv, '/api/workshops', { method: 'POST', body: { title: 'Audited room' } })).body as { joinCode: string };
+    const w = (await request(srv, '/api/workshops', { method: 'POST', headers: { authorization: `Bearer ${TEST_INSTRUCTOR_KEY}` }, body: { title: 'Audited room' } })).body as { joinCode: string };
     const joined = await newSession(srv, { workshop: w.joinCode, name: 'Grace Hopper', lab: 'first-namespace' }, '127.0.0.5');
     const anon = await newSession(srv, {}, '127.0.0.6');
     await endSession(srv, joined);

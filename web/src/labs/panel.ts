@@ -8,6 +8,7 @@ import { announce } from '../a11y/live.js';
 import { esc } from '../dom.js';
 import { lang, t, withLang } from '../i18n/index.js';
 import { renderStepMarkdown } from './step-markdown.js';
+import { joinedWorkshop } from '../session/workshop.js';
 import './lab-panel.css';
 
 type Progress = LabProgress;
@@ -225,7 +226,9 @@ export function mountLabPanel(root: HTMLElement, ctx: PageContext): () => void {
     const doneCard = () => {
       const box = el('div', 'lab-result lab-result-passed lab-done');
       box.append(el('div', undefined, t('lab.complete')));
-      const path = catalog.paths.find((p) => p.labs.includes(id));
+      // The workshop's own path first (its instructor's order), then the catalogue's suggested ones.
+      const ws = joinedWorkshop();
+      const path = ws?.path?.includes(id) ? { title: ws.title, labs: ws.path } : catalog.paths.find((p) => p.labs.includes(id));
       const runnable = (l: string) => catalog.labs.find((x) => x.id === l && x.available);
       const next = path?.labs.slice(path.labs.indexOf(id) + 1).map(runnable).find(Boolean);
       if (path && next) {

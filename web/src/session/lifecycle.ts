@@ -23,7 +23,11 @@ const SESSION_KEY = 'isoplay.session';
 const LEARNER_KEY = 'isoplay.learner';
 
 // These messages are written for the learner (full, too many, slow down): shown as they are.
-const PLAIN_ERRORS = ['ISOPLAY_ERR_RATE_LIMITED', 'ISOPLAY_ERR_TOO_MANY_SESSIONS'];
+const PLAIN_ERRORS = [
+  'ISOPLAY_ERR_RATE_LIMITED', 'ISOPLAY_ERR_TOO_MANY_SESSIONS',
+  // The workshop's shape: full, not started, ended, the host at capacity (server/workshops/shape.ts).
+  'ISOPLAY_ERR_WORKSHOP_FULL', 'ISOPLAY_ERR_WORKSHOP_NOT_STARTED', 'ISOPLAY_ERR_WORKSHOP_ENDED', 'ISOPLAY_ERR_ROOM_FULL',
+];
 /** Seconds between tries while the playground is full. */
 export const CAPACITY_RETRY_S = 10;
 

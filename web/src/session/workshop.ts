@@ -7,6 +7,7 @@ import { api, ApiError } from '../api.js';
 import { $ } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { showBanner } from './status.js';
+import { endingText } from '../instructor/messages.js';
 
 const WORKSHOP_KEY = 'isoplay.workshop';
 
@@ -15,6 +16,8 @@ export interface JoinedWorkshop {
   code: string;
   name: string;
   title: string;
+  /** The workshop's path of labs (the lab-complete card suggests the next one). */
+  path?: string[];
 }
 
 export function joinedWorkshop(): JoinedWorkshop | undefined {
@@ -51,8 +54,11 @@ export async function joinFromUrl(): Promise<{ joined: boolean; error?: string }
   params.delete('join');
   history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
   let title: string;
+  let path: string[] | undefined;
   try {
-    title = (await api<{ title: string }>('GET', `/api/workshops/join/${encodeURIComponent(code)}`)).title;
+    const info = await api<{ title: string; path?: string[] }>('GET', `/api/workshops/join/${encodeURIComponent(code)}`);
+    title = info.title;
+    path = info.path;
   } catch (e) {
     return { joined: false, error: (e as ApiError).message };
   }
@@ -71,7 +77,7 @@ export async function joinFromUrl(): Promise<{ joined: boolean; error?: string }
     input.focus();
   });
   if (!name) return { joined: false };
-  localStorage.setItem(WORKSHOP_KEY, JSON.stringify({ code, name, title } satisfies JoinedWorkshop));
+  localStorage.setItem(WORKSHOP_KEY, JSON.stringify({ code, name, title, ...(path ? { path } : {}) } satisfies JoinedWorkshop));
   return { joined: true };
 }
 
@@ -99,4 +105,10 @@ export function mountHelpButton(session: () => CreateSessionResponse | undefined
 /** An event-socket subscriber: the instructor's announcement to the room, in the banner. */
 export function showAnnouncement(m: ServerEventMessage): void {
   if (m.type === 'event' && m.kind === 'announce') showBanner(t('ws.announce', { text: m.text }), 'info');
+  // The workshop ends soon (10 and 2 minutes before), or was extended.
+  if (m.type === 'event' && m.kind === 'workshop-ending') {
+    showBanner(endingText(m.endsAt, m.extended), 'info');
+    $('banner').dataset.workshop = m.extended ? 'extended' : 'ending';
+    $('banner').dataset.warnings = String(Number($('banner').dataset.warnings ?? 0) + 1);
+  }
 }
