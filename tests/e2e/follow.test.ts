@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
 import { PROJECT_ROOT } from '../../server/config.js';
 
 const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
@@ -49,7 +49,8 @@ describe.skipIf(!CHROMIUM)(`follow and broadcast in a browser${skipReason}`, () 
     teacher.on('pageerror', (e) => errors.push(`teacher: ${e.message}`));
     await teacher.goto(`${srv.base}/instructor`);
     await teacher.fill('#ws-title', 'Follow room');
-    await teacher.press('#ws-title', 'Enter');
+    await teacher.fill('#ws-admin-key', TEST_INSTRUCTOR_KEY);
+    await teacher.press('#ws-admin-key', 'Enter');
     await teacher.waitForFunction(() => /^[A-Z2-9]{6}$/.test(document.getElementById('ws-code')?.textContent ?? ''));
     const code = (await teacher.textContent('#ws-code'))!;
 

@@ -7,7 +7,7 @@ import type { CreateWorkshopResponse } from '../../server/protocol/api.js';
 import type { ServerEventMessage } from '../../server/protocol/events.js';
 import { CloseCode, decodeServerFrame, encodeClientFrame, type TerminalStatus } from '../../server/protocol/frames.js';
 import { Terminal } from '../../server/terminal/terminal.js';
-import { createSession, startServer, type TestServer } from '../helpers/server.js';
+import { createSession, createWorkshop, startServer, type TestServer } from '../helpers/server.js';
 import { TermClient } from '../helpers/ws.js';
 import { until } from '../helpers/wait.js';
 
@@ -84,7 +84,7 @@ describe('follow and broadcast', () => {
   it('follows a learner read-only, hands the keyboard over and back, refuses other workshops and learners (logged)', async () => {
     srv = await startServer({ maxSessions: 20 });
     const warn = vi.spyOn(srv.app.log, 'warn');
-    const mk = async (title: string) => (await (await post(`${srv!.base}/api/workshops`, { title })).json()) as CreateWorkshopResponse;
+    const mk = async (title: string) => (await createWorkshop(srv!, { title })) as CreateWorkshopResponse;
     const w1 = await mk('Room A');
     const w2 = await mk('Room B');
     const ada = await createSession(srv.base, { workshop: w1.joinCode, name: 'Ada' });
@@ -178,7 +178,7 @@ describe('follow and broadcast', () => {
 
   it('broadcasts the instructor\'s terminal to 50 viewers, every byte in order; a stalled viewer is resynced and slows nobody', async () => {
     srv ??= await startServer({ maxSessions: 20 });
-    const w = (await (await post(`${srv.base}/api/workshops`, { title: 'Demo room' })).json()) as CreateWorkshopResponse;
+    const w = (await createWorkshop(srv, { title: 'Demo room' })) as CreateWorkshopResponse;
     const learners = await Promise.all(['Ann', 'Ben', 'Cat', 'Dan', 'Eve'].map((name) => createSession(srv!.base, { workshop: w.joinCode, name })));
     const outsider = await createSession(srv.base, {});
     const heard = new Map<string, boolean[]>();
