@@ -107,8 +107,17 @@ export type SessionEvent =
   | { kind: 'check-error'; lab: string; step: number; message: string }
   | { kind: 'exit'; terminal: string; code: number | null }
   /** A message from the workshop's instructor to every learner in it. */
-  | { kind: 'announce'; text: string };
+  | { kind: 'announce'; text: string }
+  /** The instructor resolved this session's request for help. */
+  | { kind: 'help-resolved' };
+
+/** The workshop's unexpired announcements (a snapshot: replayed to a page that connects or reconnects). */
+export interface AnnouncementsMessage {
+  type: 'announcements';
+  at: number;
+  list: { id: string; text: string; at: number; expiresAt: number }[];
+}
 
 export type EventMessage = { type: 'event'; at: number } & SessionEvent;
 
-export type ServerEventMessage = KernelMessage | ProcessesMessage | CgroupsMessage | EventMessage;
+export type ServerEventMessage = KernelMessage | ProcessesMessage | CgroupsMessage | EventMessage | AnnouncementsMessage;
