@@ -7,6 +7,9 @@ import type { CreateWorkshopResponse, WorkshopDashboard, WorkshopLearner } from 
 import { api, ApiError } from './api.js';
 import { $, esc } from './dom.js';
 import { applyI18n, lang, mountLangPicker, t } from './i18n/index.js';
+import { announcementsCard, mountAnnouncements, renderAnnouncements } from './instructor/announcements.js';
+import { heatmapCards, mountHeatmap, renderHeatmap, type InsightContext } from './instructor/heatmap.js';
+import { helpCard, mountHelp, renderHelp } from './instructor/help.js';
 
 const MiB = 1024 * 1024;
 const RECENT_KEY = 'isoplay.instructor.workshops';
@@ -70,8 +73,11 @@ function row(l: WorkshopLearner, now: number): string {
 
 async function dashboardView(id: string, key: string): Promise<void> {
   let timer: number | undefined;
+  /** The newest poll: an older one still in flight when an action polled again schedules nothing. */
+  let gen = 0;
   const joinUrl = (code: string) => `${location.origin}/?join=${code}`;
   async function refresh(): Promise<void> {
+    const mine = ++gen;
     let d: WorkshopDashboard;
     try {
       d = await api<WorkshopDashboard>('GET', `/api/workshops/${encodeURIComponent(id)}`, undefined, key);
@@ -80,9 +86,10 @@ async function dashboardView(id: string, key: string): Promise<void> {
       const e = err as ApiError;
       banner(e.status === 401 ? t('instr.badKey') : t('instr.loadFailed', { error: e.message }));
       if (e.status === 401 || e.status === 400) return;
-      timer = window.setTimeout(refresh, 5000);
+      if (mine === gen) timer = window.setTimeout(refresh, 5000);
       return;
     }
+    if (mine !== gen) return; // a newer poll renders
     if (!$('ws-main').querySelector('.ws-head')) {
       $('ws-main').innerHTML = `
         <section class="ws-head ws-card">
@@ -90,25 +97,23 @@ async function dashboardView(id: string, key: string): Promise<void> {
           <button class="btn" id="ws-copy">${esc(t('instr.copyLink'))}</button></p></div>
           <div class="ws-join"><div class="ws-muted">${esc(t('instr.joinCode'))}</div><div class="ws-code" id="ws-code"></div></div>
         </section>
-        <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" aria-label="${esc(t('instr.announce.label'))}" placeholder="${esc(t('instr.announce.placeholder'))}" required />
-          <button class="btn" type="submit">${esc(t('instr.announce.send'))}</button><span class="ws-muted" id="ws-announce-done"></span></form></section>
+        ${helpCard()}
+        ${announcementsCard()}
+        ${heatmapCards()}
         <section class="ws-card"><div class="ws-summary" id="ws-summary"></div>
           <table class="ws-table"><thead><tr>${(['instr.th.learner', 'instr.th.lab', 'instr.th.progress', 'instr.th.lastCommand', 'instr.th.memory', 'instr.th.oom'] as const).map((k) => `<th>${esc(t(k))}</th>`).join('')}</tr></thead>
           <tbody id="ws-rows"></tbody></table>
           <p class="ws-muted ws-foot">${esc(t('instr.private'))} <span id="ws-updated"></span></p></section>`;
       $('ws-copy').onclick = () => void navigator.clipboard?.writeText(joinUrl(d.joinCode));
-      ($('ws-announce') as HTMLFormElement).onsubmit = async (e) => {
-        e.preventDefault();
-        const input = $('ws-announce-text') as HTMLInputElement;
-        try {
-          const r = await api<{ delivered: number }>('POST', `/api/workshops/${encodeURIComponent(id)}/announce`, { text: input.value.trim() }, key);
-          $('ws-announce-done').textContent = t(r.delivered === 1 ? 'instr.sent.one' : 'instr.sent.other', { n: r.delivered });
-          input.value = '';
-        } catch (err) {
-          banner((err as ApiError).message);
-        }
-      };
+      // The help queue, announcements and heatmap (web/src/instructor/*): an action polls again at once.
+      const insight: InsightContext = { id, key, banner, refresh: () => (window.clearTimeout(timer), void refresh()) };
+      mountHelp(insight);
+      mountAnnouncements(insight);
+      mountHeatmap(insight);
     }
+    renderHelp(d);
+    renderAnnouncements(d);
+    renderHeatmap(d);
     $('ws-name').textContent = d.title;
     $('ws-code').textContent = d.joinCode;
     ($('ws-link') as HTMLAnchorElement).href = joinUrl(d.joinCode);
@@ -122,7 +127,7 @@ async function dashboardView(id: string, key: string): Promise<void> {
       byLab.size ? ` · ${[...byLab].map(([t, n]) => `${esc(t)}: ${n}`).join(' · ')}` : ''}`;
     $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : `<tr><td colspan="6" class="ws-muted">${esc(t('instr.nobody'))}</td></tr>`;
     $('ws-updated').textContent = t('instr.updated', { time: new Date(d.now).toLocaleTimeString(lang()) });
-    timer = window.setTimeout(refresh, 2000);
+    if (mine === gen) timer = window.setTimeout(refresh, 2000);
   }
   window.addEventListener('hashchange', () => window.clearTimeout(timer), { once: true });
   await refresh();
