@@ -157,6 +157,8 @@ export interface HeatmapRow {
   since?: number;
   /** The reason id of the learner's latest failed check on that step. */
   reason?: string;
+  /** The learner's request for help is open (also when they are in no lab of the heatmap). */
+  help?: true;
 }
 
 /** The most common failed-check reasons of one column (step), most learners first. */

@@ -108,6 +108,7 @@ export function buildHeatmap(input: HeatmapInput): Heatmap {
     }
     const row: HeatmapRow = { name: m.name, online: !!m.session?.online, cells };
     if (m.session) row.sessionId = m.session.id;
+    if (m.helpAt !== undefined) row.help = true;
     if (currentCol !== undefined) {
       row.currentCol = currentCol;
       row.since = since;

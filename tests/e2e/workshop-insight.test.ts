@@ -47,12 +47,11 @@ async function axeSerious(page: Page): Promise<string[]> {
 async function join(code: string, name: string): Promise<Page> {
   const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   p.on('pageerror', (e) => console.error(`${name} page error:`, e.message));
-  await p.goto(`${srv.base}/?join=${code}`);
+  // Straight into the lab (one sandbox per learner, not a free one first).
+  await p.goto(`${srv.base}/?join=${code}&lab=first-namespace`);
   await p.waitForSelector('#join-dialog[open]');
   await p.fill('#join-name', name);
   await p.click('#join-ok');
-  await waitForTerm(p, /root@sandbox/);
-  await p.click('.lab-card[data-lab="first-namespace"]');
   await p.waitForSelector('.lab-step[data-step="1"]');
   await waitForTerm(p, /root@sandbox/);
   return p;
@@ -61,7 +60,7 @@ async function join(code: string, name: string): Promise<Page> {
 /** The classes of a learner's heatmap cells, in column order. */
 const cells = (teacher: Page, name: string) =>
   teacher.$$eval('#hm-scroll tbody tr', (rows, n) => {
-    const row = rows.find((r) => r.querySelector('th')?.textContent?.trim() === n);
+    const row = rows.find((r) => r.querySelector('th .hm-who')?.textContent === n);
     return row ? [...row.querySelectorAll('td')].map((td) => [...td.classList].find((c) => c !== 'hm-cell')!.replace('hm-', '')) : [];
   }, name);
 
@@ -74,6 +73,7 @@ describe.skipIf(!CHROMIUM)(`workshop insight in a browser${skipReason}`, () => {
     await teacher.waitForSelector('#hm-scroll');
     expect(await teacher.textContent('#hq-body')).toMatch(/Nobody is waiting/);
 
+    // They join one after the other: the rows keep join order.
     const ada = await join(w.joinCode, 'Ada');
     const bob = await join(w.joinCode, 'Bob');
     const cy = await join(w.joinCode, 'Cy');
@@ -97,6 +97,11 @@ describe.skipIf(!CHROMIUM)(`workshop insight in a browser${skipReason}`, () => {
     await teacher.waitForFunction(() => document.querySelector('#hm-scroll tbody tr:first-child td.hm-passed') !== null, undefined, { timeout: 15_000 });
     expect(await cells(teacher, 'Ada')).toEqual(['passed', 'current', 'todo']);
     expect(await cells(teacher, 'Bob')).toEqual(['current', 'todo', 'todo']);
+    // The instructor lowers the stuck limit to one minute (it is checked at the end, a minute on); the legend says it.
+    await teacher.fill('#hm-stuck-min', '1');
+    await teacher.press('#hm-stuck-min', 'Enter');
+    await teacher.waitForFunction(() => /stuck \(> 1 min\)/.test(document.getElementById('hm-legend')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    expect(await teacher.textContent('#hm-intro')).toMatch(/stuck after 1 min on one step/);
 
     // Bob asks for help with a line of text: it waits in the queue, its waiting time ticking; his cell says so.
     await bob.click('#help');
@@ -112,7 +117,9 @@ describe.skipIf(!CHROMIUM)(`workshop insight in a browser${skipReason}`, () => {
     await teacher.waitForFunction(() => document.querySelector('#hm-scroll tbody tr:nth-child(2) td.hm-help') !== null, undefined, { timeout: 10_000 });
     expect(await cells(teacher, 'Bob')).toEqual(['help', 'todo', 'todo']);
     // "Needs you first" puts Bob's raised hand on top; back to join order.
-    const names = () => teacher.$$eval('#hm-scroll tbody th', (ths) => ths.map((t) => t.textContent?.trim()));
+    const names = () => teacher.$$eval('#hm-scroll tbody th .hm-who', (els) => els.map((e) => e.textContent));
+    // The row header carries the raised hand too (a learner in no lab has no cell to show it in).
+    expect(await teacher.$$eval('#hm-scroll tbody th .hm-badge', (els) => els.map((e) => e.closest('th')!.querySelector('.hm-who')!.textContent))).toEqual(['Bob']);
     expect(await names()).toEqual(['Ada', 'Bob', 'Cy']);
     await teacher.selectOption('#hm-order', 'attention');
     expect(await names()).toEqual(['Bob', 'Cy', 'Ada']);
@@ -124,7 +131,7 @@ describe.skipIf(!CHROMIUM)(`workshop insight in a browser${skipReason}`, () => {
     // "Open" finds Bob's row (the follow view's hook); "Resolve", by keyboard, lowers his hand.
     await teacher.click('#hq-body button[data-action="open"]');
     await teacher.waitForSelector('#hm-scroll tr.hm-highlight');
-    expect(await teacher.$eval('#hm-scroll tr.hm-highlight th', (th) => th.textContent?.trim())).toBe('Bob');
+    expect(await teacher.$eval('#hm-scroll tr.hm-highlight .hm-who', (e) => e.textContent)).toBe('Bob');
     await teacher.focus('#hq-body button[data-action="open"]');
     await teacher.keyboard.press('Tab');
     expect(await teacher.evaluate(() => (document.activeElement as HTMLElement).dataset.action)).toBe('resolve');
@@ -160,6 +167,10 @@ describe.skipIf(!CHROMIUM)(`workshop insight in a browser${skipReason}`, () => {
     expect(await ada.textContent('#announcements')).toMatch(/Break at 10:30/);
     await cy.waitForSelector('#announcements', { state: 'hidden', timeout: 10_000 });
     await teacher.waitForFunction(() => !document.getElementById('an-body')?.textContent?.includes('Slides'));
+    // A minute after her pass, Ada (connected, on step 2) is stuck under the one-minute limit.
+    await teacher.waitForFunction(() => document.querySelector('#hm-scroll tbody tr:first-child td.hm-stuck') !== null, undefined, { timeout: 70_000 });
+    expect(await cells(teacher, 'Ada')).toEqual(['passed', 'stuck', 'todo']);
+    expect(await teacher.getAttribute('#hm-scroll tbody tr:first-child td:nth-of-type(2)', 'aria-label')).toMatch(/^Ada, step 2 of Your first namespaces \(A namespace inside the namespace\): stuck for \d+ min$/);
     expect(await axeSerious(teacher)).toEqual([]);
     for (const p of [ada, bob, cy]) await p.close();
 
@@ -182,5 +193,5 @@ describe.skipIf(!CHROMIUM)(`workshop insight in a browser${skipReason}`, () => {
     await screenshot(teacher, 'insight-instructor-60');
     expect(await axeSerious(teacher)).toEqual([]);
     await teacher.close();
-  }, 180_000);
+  }, 240_000);
 });

@@ -75,6 +75,7 @@ describe('buildHeatmap', () => {
     expect(hm.rows[4]).toMatchObject({ currentCol: 2, since: NOW - 2 * min, online: true, sessionId: 's5' });
     expect(hm.rows[1]).toMatchObject({ currentCol: 1, since: NOW - 12 * min, reason: 'no-a' });
     expect(hm.rows[5].currentCol).toBeUndefined();
+    expect(hm.rows.map((r) => r.help ?? false)).toEqual([false, false, false, true, false, false]);
     // Per step: most learners first, with the lab's message when it declares one; unknown labs' rows ignored.
     expect(hm.reasons).toEqual([
       {

@@ -94,7 +94,7 @@ function table(hm: Heatmap, now: number): string {
           return `<td class="hm-cell hm-${cell}" aria-label="${esc(label)}" title="${esc(label)}">${SYMBOL[cell]}</td>`;
         })
         .join('');
-      return `<tr${r.sessionId ? ` data-session="${esc(r.sessionId)}"` : ''}><th scope="row" class="hm-name" tabindex="-1" data-key="row-${esc(r.sessionId ?? r.name)}"><span class="ws-dot ${r.online ? 'ws-on' : ''}" role="img" aria-label="${esc(online)}" title="${esc(online)}"></span>${esc(r.name)}</th>${cells}</tr>`;
+      return `<tr${r.sessionId ? ` data-session="${esc(r.sessionId)}"` : ''}><th scope="row" class="hm-name" tabindex="-1" data-key="row-${esc(r.sessionId ?? r.name)}"><span class="ws-dot ${r.online ? 'ws-on' : ''}" role="img" aria-label="${esc(online)}" title="${esc(online)}"></span><span class="hm-who">${esc(r.name)}</span>${r.help ? ` <span class="hm-cell hm-help hm-badge" role="img" aria-label="${esc(tt('hm.help'))}" title="${esc(tt('hm.help'))}">?</span>` : ''}</th>${cells}</tr>`;
     })
     .join('');
   return `<table class="hm-table"><thead>${head1}${head2}</thead><tbody>${body}</tbody></table>`;
@@ -121,7 +121,7 @@ const URGENCY: Record<HeatCell, number> = { help: 0, stuck: 1, current: 2, todo:
 function ordered(hm: Heatmap, how: string): Heatmap {
   if (how === 'joined') return hm;
   const rows = hm.rows.map((r, i) => ({ r, i }));
-  const urgency = (r: Heatmap['rows'][number]) => (r.currentCol === undefined ? 3 : URGENCY[r.cells[r.currentCol]]);
+  const urgency = (r: Heatmap['rows'][number]) => (r.help ? 0 : r.currentCol === undefined ? 3 : URGENCY[r.cells[r.currentCol]]);
   const passed = (r: Heatmap['rows'][number]) => r.cells.filter((c) => c === 'passed').length;
   rows.sort((a, b) =>
     how === 'attention'
@@ -144,7 +144,7 @@ export function renderHeatmap(d: WorkshopDashboard): void {
       .map((c) => `<span class="hm-key"><span class="hm-cell hm-${c}" aria-hidden="true">${SYMBOL[c]}</span> ${esc(c === 'stuck' ? `${tt('hm.stuck')} (> ${hm.stuckMinutes} min)` : tt(STATE_KEY[c]))}</span>`)
       .join(' ')}`,
   );
-  const count = (c: HeatCell) => hm.rows.filter((r) => r.cells.includes(c)).length;
+  const count = (c: HeatCell) => hm.rows.filter((r) => (c === 'help' ? r.help : r.cells.includes(c))).length;
   const done = hm.rows.filter((r) => r.cells.length > 0 && r.cells.every((c) => c === 'passed')).length;
   $('hm-sum').textContent = hm.columns.length ? tt('hm.sum', { stuck: count('stuck'), help: count('help'), current: count('current'), done }) : '';
   patch($('hm-scroll'), hm.columns.length && hm.rows.length ? table(hm, d.now) : `<p class="ws-muted">${esc(tt('hm.empty'))}</p>`);

@@ -4,7 +4,7 @@ import { lang } from '../i18n/index.js';
 
 const en = {
   'hm.h': 'Where the room is stuck',
-  'hm.intro': 'Every learner by step. A learner is stuck after {n} minutes on one step, connected, without passing it.',
+  'hm.intro': 'Every learner by step. A learner is stuck after {n} min on one step, connected, without passing it.',
   'hm.stuckLabel': 'Stuck after (minutes)',
   'hm.stuckSet': 'Set',
   'hm.order': 'Order',
@@ -57,7 +57,7 @@ type Key = keyof typeof en;
 
 const ptBR: Record<Key, string> = {
   'hm.h': 'Onde a turma está travada',
-  'hm.intro': 'Cada aluno por passo. Um aluno está travado depois de {n} minutos num passo, conectado, sem passar.',
+  'hm.intro': 'Cada aluno por passo. Um aluno está travado depois de {n} min num passo, conectado, sem passar.',
   'hm.stuckLabel': 'Travado depois de (minutos)',
   'hm.stuckSet': 'Definir',
   'hm.order': 'Ordem',
