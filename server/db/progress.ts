@@ -35,7 +35,11 @@ export class ProgressStore {
       CREATE TABLE IF NOT EXISTS predictions (
         learner TEXT NOT NULL, lab TEXT NOT NULL, step INTEGER NOT NULL,
         choice INTEGER NOT NULL, correct INTEGER NOT NULL, at INTEGER NOT NULL,
-        PRIMARY KEY (learner, lab, step));`);
+        PRIMARY KEY (learner, lab, step));
+      CREATE TABLE IF NOT EXISTS step_failures (
+        learner TEXT NOT NULL, lab TEXT NOT NULL, step INTEGER NOT NULL, reason TEXT NOT NULL,
+        count INTEGER NOT NULL, last_at INTEGER NOT NULL,
+        PRIMARY KEY (learner, lab, step, reason));`);
   }
 
   passed(learner: string, lab: string): StepProgress[] {
@@ -111,6 +115,43 @@ export class ProgressStore {
         .prepare('INSERT OR REPLACE INTO predictions (learner, lab, step, choice, correct, at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(learner, lab, step, choice, correct ? 1 : 0, Date.now());
     })();
+  }
+
+  /**
+   * Counts a failed check of a step by its reason id (the lab declares a handful per step, so the
+   * rows per learner and step stay few); the instructor's heatmap shows which concept is failing.
+   */
+  recordFailure(learner: string, lab: string, step: number, reason: string): void {
+    this.db
+      .prepare('INSERT INTO step_failures (learner, lab, step, reason, count, last_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (learner, lab, step, reason) DO UPDATE SET count = MIN(count + 1, 1000000), last_at = excluded.last_at')
+      .run(learner, lab, step, reason, Date.now());
+  }
+
+  /** Every pass of these learners in these labs, in one query (the workshop heatmap). */
+  passesOf(learners: string[], labs: string[]): { learner: string; lab: string; step: number; passedAt: number }[] {
+    if (!learners.length || !labs.length) return [];
+    return this.db
+      .prepare('SELECT learner, lab, step, passed_at AS passedAt FROM progress WHERE learner IN (SELECT value FROM json_each(?)) AND lab IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(learners), JSON.stringify(labs)) as { learner: string; lab: string; step: number; passedAt: number }[];
+  }
+
+  /** Every failed-check count of these learners in these labs, in one query. */
+  failuresOf(learners: string[], labs: string[]): { learner: string; lab: string; step: number; reason: string; count: number; lastAt: number }[] {
+    if (!learners.length || !labs.length) return [];
+    return this.db
+      .prepare('SELECT learner, lab, step, reason, count, last_at AS lastAt FROM step_failures WHERE learner IN (SELECT value FROM json_each(?)) AND lab IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(learners), JSON.stringify(labs)) as { learner: string; lab: string; step: number; reason: string; count: number; lastAt: number }[];
+  }
+
+  /** The lab each of these learners passed or failed a step in most recently, in one query. */
+  latestLabs(learners: string[]): Map<string, string> {
+    if (!learners.length) return new Map();
+    const rows = this.db
+      .prepare(
+        'SELECT learner, lab, MAX(at) AS at FROM (SELECT learner, lab, passed_at AS at FROM progress UNION ALL SELECT learner, lab, last_at AS at FROM step_failures) WHERE learner IN (SELECT value FROM json_each(?)) GROUP BY learner',
+      )
+      .all(JSON.stringify(learners)) as { learner: string; lab: string }[];
+    return new Map(rows.map((r) => [r.learner, r.lab]));
   }
 
   close(): void {

@@ -3,7 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { CreateWorkshopRequest } from '../protocol/api.js';
 import { requireAdminKey } from '../workshops/admin-key.js';
+import { HELP_TEXT_MAX } from '../workshops/help-queue.js';
+import { MAX_ANNOUNCE_MINUTES } from '../workshops/announcements.js';
 import { JOIN_CODE, LAB_ID, sessionParams, tokenOf, tokenQuery, workshopParams } from './schemas.js';
+import { workshopInsightRoutes } from './workshop-insight.js';
 
 export async function workshopRoutes(app: FastifyInstance): Promise<void> {
   const { workshops, registry } = app;
@@ -42,32 +45,34 @@ export async function workshopRoutes(app: FastifyInstance): Promise<void> {
     async (req) => workshops.joinInfo(req.params.code),
   );
 
-  app.post<{ Params: { id: string }; Body: { on: boolean } }>(
+  app.post<{ Params: { id: string }; Body: { on: boolean; text?: string } }>(
     '/api/sessions/:id/help',
     {
       schema: {
         params: sessionParams,
         querystring: tokenQuery,
-        body: { type: 'object', additionalProperties: false, required: ['on'], properties: { on: { type: 'boolean' } } },
+        body: { type: 'object', additionalProperties: false, required: ['on'], properties: { on: { type: 'boolean' }, text: { type: 'string', maxLength: HELP_TEXT_MAX } } },
       },
     },
     async (req) => {
       const s = registry.authorize(req.params.id, tokenOf(req.headers, req.query));
-      return { helpRequestedAt: workshops.setHelp(s, req.body.on) ?? null };
+      return { helpRequestedAt: workshops.setHelp(s, req.body.on, req.body.text) ?? null };
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { text: string } }>(
+  app.post<{ Params: { id: string }; Body: { text: string; minutes?: number } }>(
     '/api/workshops/:id/announce',
     {
       schema: {
         params: workshopParams,
         querystring: tokenQuery,
-        body: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 300 } } },
+        body: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 300 }, minutes: { type: 'integer', minimum: 1, maximum: MAX_ANNOUNCE_MINUTES } } },
       },
     },
-    async (req) => workshops.announce(req.params.id, tokenOf(req.headers, req.query), req.body.text),
+    async (req) => workshops.announce(req.params.id, tokenOf(req.headers, req.query), req.body.text, req.body.minutes),
   );
+
+  await workshopInsightRoutes(app);
 
   app.get<{ Params: { id: string } }>('/api/workshops/:id', { schema: { params: workshopParams, querystring: tokenQuery } }, async (req) =>
     workshops.dashboard(req.params.id, tokenOf(req.headers, req.query)),

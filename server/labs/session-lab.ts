@@ -76,7 +76,11 @@ export class SessionLab {
     if (outcome.status === 'passed') {
       this.store.markPassed(this.session.learner, this.lab.id, step, outcome.message);
       this.session.bus.publish({ type: 'event', at, kind: 'step-passed', lab: this.lab.id, step, message: outcome.message });
-    } else if (!auto) {
+    } else if (outcome.status === 'failed' && outcome.reason && Object.hasOwn(this.lab.steps[step].failures, outcome.reason)) {
+      // Only the reasons the lab declares are counted: the rows per learner and step stay bounded.
+      this.store.recordFailure(this.session.learner, this.lab.id, step, outcome.reason);
+    }
+    if (outcome.status !== 'passed' && !auto) {
       if (outcome.status === 'failed') {
         this.session.bus.publish({ type: 'event', at, kind: 'step-failed', lab: this.lab.id, step, message: outcome.message, ...(outcome.reason ? { reason: outcome.reason } : {}) });
       } else {

@@ -102,6 +102,8 @@ export interface WorkshopDashboard {
   endsAt?: number | null;
   endedAt?: number | null;
   learners: WorkshopLearner[];
+  /** Where the room is stuck, the help queue and the announcements (server/workshops/heatmap.ts). */
+  insight?: WorkshopInsight;
 }
 
 /** One step of a lab as the page sees it (GET /api/labs/:id): the prediction's answer is not in it. */
@@ -165,4 +167,69 @@ export interface StepCheckResult {
   reason?: string;
   step: number;
   progress: LabProgress;
+}
+
+// ---- Workshop insight: the heatmap of learners × steps, the help queue, announcements ----
+
+/** A learner's state on one step: passed, on it, on it for longer than the stuck limit, asked for help, or not reached. */
+export type HeatCell = 'passed' | 'current' | 'stuck' | 'help' | 'todo';
+
+/** One column of the heatmap: a step of a lab of the workshop's path (or of the labs its learners are in). */
+export interface HeatmapColumn {
+  lab: string;
+  labTitle: string;
+  /** 0-based step index in the lab. */
+  step: number;
+  title: string;
+}
+
+export interface HeatmapRow {
+  name: string;
+  sessionId?: string;
+  online: boolean;
+  /** One per column. */
+  cells: HeatCell[];
+  /** The column the learner is on, and since when (ms since epoch). */
+  currentCol?: number;
+  since?: number;
+  /** The reason id of the learner's latest failed check on that step. */
+  reason?: string;
+  /** The learner's request for help is open (also when they are in no lab of the heatmap). */
+  help?: true;
+}
+
+/** The most common failed-check reasons of one column (step), most learners first. */
+export interface StepReasons {
+  col: number;
+  reasons: { id: string; message?: string; learners: number; checks: number }[];
+}
+
+export interface Heatmap {
+  /** A learner on one step for longer than this, online and without passing, is stuck. */
+  stuckMinutes: number;
+  columns: HeatmapColumn[];
+  rows: HeatmapRow[];
+  reasons: StepReasons[];
+}
+
+/** A learner's open request for help, oldest first on the dashboard. */
+export interface HelpRequestView {
+  sessionId: string;
+  name: string;
+  text?: string;
+  at: number;
+}
+
+/** An announcement to the room, shown to learners until it expires or they dismiss it. */
+export interface AnnouncementView {
+  id: string;
+  text: string;
+  at: number;
+  expiresAt: number;
+}
+
+export interface WorkshopInsight {
+  heatmap: Heatmap;
+  help: HelpRequestView[];
+  announcements: AnnouncementView[];
 }

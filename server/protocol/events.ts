@@ -113,8 +113,17 @@ export type SessionEvent =
   /** The workshop's instructor started or stopped broadcasting their own terminal to the room. */
   | { kind: 'broadcast'; live: boolean }
   /** The workshop ends at `endsAt` (ms since epoch): sent at 10 and 2 minutes before, and when the instructor extends it. */
-  | { kind: 'workshop-ending'; endsAt: number; extended?: boolean };
+  | { kind: 'workshop-ending'; endsAt: number; extended?: boolean }
+  /** The instructor resolved this session's request for help. */
+  | { kind: 'help-resolved' };
+
+/** The workshop's unexpired announcements (a snapshot: replayed to a page that connects or reconnects). */
+export interface AnnouncementsMessage {
+  type: 'announcements';
+  at: number;
+  list: { id: string; text: string; at: number; expiresAt: number }[];
+}
 
 export type EventMessage = { type: 'event'; at: number } & SessionEvent;
 
-export type ServerEventMessage = KernelMessage | ProcessesMessage | CgroupsMessage | EventMessage;
+export type ServerEventMessage = KernelMessage | ProcessesMessage | CgroupsMessage | EventMessage | AnnouncementsMessage;

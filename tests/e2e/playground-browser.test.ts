@@ -355,6 +355,7 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
 
     // Grace raises her hand; the instructor sees it, and answers the room with an announcement.
     await grace.click('#help');
+    await grace.click('#help-send'); // the line of text is optional
     await grace.waitForSelector('#help[aria-pressed="true"]');
     await teacher.waitForSelector('#ws-rows tr[data-name="Grace"] .ws-help', { timeout: 10_000 });
     expect(await teacher.textContent('#ws-summary')).toMatch(/1 asking for help/);
@@ -362,8 +363,8 @@ describe.skipIf(!CHROMIUM)(`the playground in a browser${skipReason}`, () => {
     await teacher.click('#ws-announce button[type="submit"]');
     await teacher.waitForFunction(() => /Sent to 2 sandboxes/.test(document.getElementById('ws-announce-done')?.textContent ?? ''));
     for (const p of [ada, grace]) {
-      await p.waitForFunction(() => /Your instructor: Five minutes left/.test(document.getElementById('banner')?.textContent ?? ''));
-      expect(await p.isVisible('#banner')).toBe(true);
+      await p.waitForFunction(() => /Your instructor: Five minutes left/.test(document.getElementById('announcements')?.textContent ?? ''));
+      expect(await p.isVisible('#announcements')).toBe(true);
     }
     await screenshot(teacher, 'workshop-dashboard');
     await screenshot(grace, 'workshop-learner');

@@ -9,11 +9,15 @@ import { $, esc } from './dom.js';
 import { applyI18n, lang, mountLangPicker, t, withLang } from './i18n/index.js';
 import { follow, following, stopFollowing } from './instructor/follow.js';
 import { mountBroadcast } from './instructor/broadcast.js';
+import { setFollowOpener } from './instructor/follow-hook.js';
 import type { LabSummary } from '../../server/protocol/api.js';
 import { killButton, mountCreateForm, mountKillSwitch, mountSettings } from './instructor/setup.js';
 import { mountJoinPanel } from './instructor/qr.js';
 import { mountCapacity } from './instructor/capacity.js';
 import { st } from './instructor/messages.js';
+import { announcementsCard, mountAnnouncements, renderAnnouncements } from './instructor/announcements.js';
+import { heatmapCards, mountHeatmap, renderHeatmap, type InsightContext } from './instructor/heatmap.js';
+import { helpCard, mountHelp, renderHelp } from './instructor/help.js';
 
 const MiB = 1024 * 1024;
 const RECENT_KEY = 'isoplay.instructor.workshops';
@@ -73,8 +77,11 @@ async function dashboardView(id: string, key: string): Promise<void> {
   let refreshes = 0;
   const labTitles = new Map<string, string>();
   const titlesLoaded = api<{ labs: LabSummary[] }>('GET', withLang('/api/labs')).then((r) => r.labs.forEach((l) => labTitles.set(l.id, l.title)), () => undefined);
+  /** The newest poll: an older one still in flight when an action polled again schedules nothing. */
+  let gen = 0;
   const joinUrl = (code: string) => `${location.origin}/?join=${code}`;
   async function refresh(): Promise<void> {
+    const mine = ++gen;
     let d: WorkshopDashboard;
     try {
       d = await api<WorkshopDashboard>('GET', `/api/workshops/${encodeURIComponent(id)}`, undefined, key);
@@ -83,9 +90,10 @@ async function dashboardView(id: string, key: string): Promise<void> {
       const e = err as ApiError;
       banner(e.status === 401 ? t('instr.badKey') : t('instr.loadFailed', { error: e.message }));
       if (e.status === 401 || e.status === 400) return;
-      timer = window.setTimeout(refresh, 5000);
+      if (mine === gen) timer = window.setTimeout(refresh, 5000);
       return;
     }
+    if (mine !== gen) return; // a newer poll renders
     if (!$('ws-main').querySelector('.ws-head')) {
       $('ws-main').innerHTML = `
         <section class="ws-head ws-card">
@@ -95,8 +103,9 @@ async function dashboardView(id: string, key: string): Promise<void> {
         </section>
         <div class="ws-side"><section class="ws-card" id="ws-qr"></section>
           <div class="ws-stack"><section class="ws-card" id="ws-set"></section><section class="ws-card" id="ws-cap" hidden></section></div></div>
-        <section class="ws-card"><form id="ws-announce" class="ws-announce"><input id="ws-announce-text" maxlength="300" aria-label="${esc(t('instr.announce.label'))}" placeholder="${esc(t('instr.announce.placeholder'))}" required />
-          <button class="btn" type="submit">${esc(t('instr.announce.send'))}</button><span class="ws-muted" id="ws-announce-done"></span></form></section>
+        ${helpCard()}
+        ${announcementsCard()}
+        ${heatmapCards()}
         <section class="ws-card"><div class="ws-summary" id="ws-summary"></div>
           <table class="ws-table"><thead><tr>${(['instr.th.learner', 'instr.th.lab', 'instr.th.progress', 'instr.th.lastCommand', 'instr.th.memory', 'instr.th.oom'] as const).map((k) => `<th>${esc(t(k))}</th>`).join('')}<th>${esc(st('kill.th'))}</th></tr></thead>
           <tbody id="ws-rows"></tbody></table>
@@ -110,6 +119,10 @@ async function dashboardView(id: string, key: string): Promise<void> {
         for (const x of $('ws-rows').querySelectorAll('[data-follow]')) x.setAttribute('aria-pressed', String(following() === (x as HTMLElement).dataset.follow));
       };
       mountBroadcast($('ws-main'), id, key);
+      // "Open" on a help request follows that learner (instructor/follow-hook.ts).
+      setFollowOpener((sid) => {
+        if (following() !== sid) void follow($('ws-main'), id, key, sid);
+      });
       $('ws-copy').onclick = () => void navigator.clipboard?.writeText(joinUrl(d.joinCode));
       // Join from the room, capacity, the shape's settings and the kill switch (instructor/*.ts).
       void mountJoinPanel($('ws-qr'), id, key, d.joinCode);
@@ -120,21 +133,18 @@ async function dashboardView(id: string, key: string): Promise<void> {
         banner(st('settings.deleted'));
       });
       mountKillSwitch($('ws-rows'), id, key, banner);
-      ($('ws-announce') as HTMLFormElement).onsubmit = async (e) => {
-        e.preventDefault();
-        const input = $('ws-announce-text') as HTMLInputElement;
-        try {
-          const r = await api<{ delivered: number }>('POST', `/api/workshops/${encodeURIComponent(id)}/announce`, { text: input.value.trim() }, key);
-          $('ws-announce-done').textContent = t(r.delivered === 1 ? 'instr.sent.one' : 'instr.sent.other', { n: r.delivered });
-          input.value = '';
-        } catch (err) {
-          banner((err as ApiError).message);
-        }
-      };
+      // The help queue, announcements and heatmap (web/src/instructor/*): an action polls again at once.
+      const insight: InsightContext = { id, key, banner, refresh: () => (window.clearTimeout(timer), void refresh()) };
+      mountHelp(insight);
+      mountAnnouncements(insight);
+      mountHeatmap(insight);
     }
     settings?.update(d);
     // Seats in use change as learners come and go: the capacity card follows every 5th refresh.
     if (settings && ++refreshes % 5 === 0) void mountCapacity($('ws-cap'), id, key);
+    renderHelp(d);
+    renderAnnouncements(d);
+    renderHeatmap(d);
     $('ws-name').textContent = d.title;
     $('ws-code').textContent = d.joinCode;
     ($('ws-link') as HTMLAnchorElement).href = joinUrl(d.joinCode);
@@ -151,7 +161,7 @@ async function dashboardView(id: string, key: string): Promise<void> {
     $('ws-rows').innerHTML = d.learners.length ? d.learners.map((l) => row(l, d.now)).join('') : `<tr><td colspan="7" class="ws-muted">${esc(t('instr.nobody'))}</td></tr>`;
     if (focused) $('ws-rows').querySelector<HTMLElement>(`[data-follow="${focused}"]`)?.focus();
     $('ws-updated').textContent = t('instr.updated', { time: new Date(d.now).toLocaleTimeString(lang()) });
-    timer = window.setTimeout(refresh, 2000);
+    if (mine === gen) timer = window.setTimeout(refresh, 2000);
   }
   window.addEventListener('hashchange', () => window.clearTimeout(timer), { once: true });
   await titlesLoaded; // the settings card names the path's labs by their titles

@@ -368,7 +368,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     if (m.type === 'kernel') renderKernel(m);
     else if (m.type === 'processes') renderProcesses(m);
     else if (m.type === 'cgroups') renderCgroups(m);
-    else addEvent(m);
+    else if (m.type === 'event') addEvent(m);
   });
   // The panel's width follows its splitter (and the window): the charts follow the panel.
   let chartWidth = width();
