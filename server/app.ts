@@ -33,6 +33,8 @@ import { workshopRoutes } from './http/workshops.js';
 import { buildAllowList, type HostAllowList } from './http/host-allow.js';
 import { registerEdgeGuard } from './http/edge-guard.js';
 import { loggerOptions } from './http/log-redact.js';
+import { healthPlugin, sessionChildLogger } from './http/health.js';
+import { instrumentRuntime, type CreateHistory } from './metrics.js';
 
 export interface AppDeps {
   driver?: DriverWithLayout;
@@ -67,6 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: 64 * 1024,
+    childLoggerFactory: sessionChildLogger,
     // X-Forwarded-For / -Host are believed only from the proxies the operator named.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
   });
@@ -76,6 +79,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
     driver ??= await createCgroupDriver(config);
     runtime ??= createSandboxFactory(config, driver);
   }
+  // Sandbox create/destroy timings and the last create's outcome, for /metrics and /readyz.
+  const history: CreateHistory = {};
+  if (runtime) instrumentRuntime(runtime, history);
 
   app.setErrorHandler((err, req, reply) => {
     if (isIsoplayError(err)) {
@@ -106,6 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   await app.register(labsPlugin, { catalog: deps.catalog });
   await app.register(inspectPlugin);
   await app.register(workshopsPlugin);
+  await app.register(healthPlugin, { history });
   await app.register(async (scope) => {
     await scope.register(sessionRoutes);
     await scope.register(socketRoutes);

@@ -87,6 +87,8 @@ export interface Config {
   /** Full origins (scheme://host:port) allowed besides those whose host is allowed; '*' allows any. */
   allowedOrigins: string[];
   checkTimeoutMs: number;
+  /** Bearer token that lets a non-loopback client read GET /metrics (empty: loopback clients only). */
+  metricsToken: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -135,6 +137,7 @@ export function defaultConfig(): Config {
     allowedHosts: [],
     allowedOrigins: [],
     checkTimeoutMs: 10_000,
+    metricsToken: '',
     logLevel: 'info',
   };
 }
@@ -176,6 +179,7 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'allowedHosts', flag: '--allowed-hosts', env: 'ISOPLAY_ALLOWED_HOSTS', kind: 'list' },
   { key: 'allowedOrigins', flag: '--allowed-origins', env: 'ISOPLAY_ALLOWED_ORIGINS', kind: 'list' },
   { key: 'checkTimeoutMs', flag: '--check-timeout-ms', env: 'ISOPLAY_CHECK_TIMEOUT_MS', kind: 'int', min: 100 },
+  { key: 'metricsToken', flag: '--metrics-token', env: 'ISOPLAY_METRICS_TOKEN', kind: 'string' },
   { key: 'logLevel', flag: '--log-level', env: 'ISOPLAY_LOG_LEVEL', kind: 'level' },
 ];
 

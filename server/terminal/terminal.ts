@@ -5,6 +5,7 @@
 import * as pty from '@lydell/node-pty';
 import { encodeServerFrame, CloseCode, type TerminalStatus } from '../protocol/frames.js';
 import { ScrollbackRing, FlowWindow } from './buffers.js';
+import { terminalBytes } from '../metrics.js';
 
 export interface TerminalClient {
   send(frame: Uint8Array): void;
@@ -129,6 +130,7 @@ export class Terminal {
   input(data: Uint8Array): void {
     if (this.exitStatus) return;
     if (data.includes(13)) this.enterPressed = true;
+    terminalBytes.inc({ direction: 'in' }, data.length);
     this.proc.write(Buffer.from(data) as unknown as string);
   }
 
@@ -204,6 +206,7 @@ export class Terminal {
   }
 
   private onOutput(chunk: Buffer): void {
+    terminalBytes.inc({ direction: 'out' }, chunk.length);
     if (chunk.length === 0) return;
     this.lastDataAt = Date.now();
     if (this.drain) this.drain.timer.refresh();
