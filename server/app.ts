@@ -33,7 +33,7 @@ import { workshopRoutes } from './http/workshops.js';
 import { buildAllowList, type HostAllowList } from './http/host-allow.js';
 import { registerEdgeGuard } from './http/edge-guard.js';
 import { loggerOptions } from './http/log-redact.js';
-import { healthPlugin, sessionChildLogger } from './http/health.js';
+import { healthRoutes, sessionChildLogger } from './http/health.js';
 import { instrumentRuntime, type CreateHistory } from './metrics.js';
 
 export interface AppDeps {
@@ -112,7 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   await app.register(labsPlugin, { catalog: deps.catalog });
   await app.register(inspectPlugin);
   await app.register(workshopsPlugin);
-  await app.register(healthPlugin, { history });
+  await app.register(healthRoutes, { history });
   await app.register(async (scope) => {
     await scope.register(sessionRoutes);
     await scope.register(socketRoutes);

@@ -72,6 +72,11 @@ export interface Config {
   uidCount: number;
   /** The cgroupfs mount root; tests inject a fake one. */
   cgroupRoot: string;
+  /**
+   * cgroup v2 only: the server runs in a cgroup delegated to it (systemd Delegate=yes): it moves
+   * into a leaf of its own cgroup and makes the sandboxes' parent there (sandbox/cgroups/delegate.ts).
+   */
+  cgroupDelegate: boolean;
   /** Every kernel object this project creates is named with this prefix. */
   prefix: string;
   /** Kernel view sampler rate per session. */
@@ -129,6 +134,7 @@ export function defaultConfig(): Config {
     uidBase: 1_000_000_000,
     uidCount: 65537,
     cgroupRoot: '/sys/fs/cgroup',
+    cgroupDelegate: false,
     prefix: 'isoplay',
     samplerHz: 2,
     scrollbackBytes: 256 * 1024,
@@ -174,6 +180,7 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'world', flag: '--world', env: 'ISOPLAY_WORLD', kind: 'onoff' },
   { key: 'uidBase', flag: '--uid-base', env: 'ISOPLAY_UID_BASE', kind: 'int', min: 65536 },
   { key: 'cgroupRoot', flag: '--cgroup-root', env: 'ISOPLAY_CGROUP_ROOT', kind: 'string' },
+  { key: 'cgroupDelegate', flag: '--cgroup-delegate', env: 'ISOPLAY_CGROUP_DELEGATE', kind: 'onoff' },
   { key: 'samplerHz', flag: '--sampler-hz', env: 'ISOPLAY_SAMPLER_HZ', kind: 'int', min: 1 },
   { key: 'scrollbackBytes', flag: '--scrollback', env: 'ISOPLAY_SCROLLBACK', kind: 'bytes', min: 1024 },
   { key: 'allowedHosts', flag: '--allowed-hosts', env: 'ISOPLAY_ALLOWED_HOSTS', kind: 'list' },

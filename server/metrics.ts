@@ -4,9 +4,20 @@
 // every app that registered itself as a source (tests run several apps in one process: they add up).
 // GET /metrics (server/http/health.ts) serves `metricsText()`.
 import client from 'prom-client';
-import type { SandboxRuntime } from './sandbox/runtime.js';
-import type { Sandbox } from './sandbox/spec.js';
-import type { CgroupDriver } from './sandbox/cgroups/driver.js';
+
+// What this file needs of a sandbox, a cgroup driver and the runtime (structural: base imports no
+// higher room, see tests/unit/architecture.test.ts).
+interface Sandbox {
+  readonly cgroup: unknown;
+  destroy(): Promise<void>;
+}
+interface CgroupDriver {
+  listChildren(handle: never): Promise<string[]>;
+  stats(handle: never, child?: string): Promise<{ oomKills: number }>;
+}
+interface SandboxRuntime {
+  create(spec: never): Promise<Sandbox>;
+}
 
 export const registry = new client.Registry();
 // Process metrics: CPU, resident memory, open fds, event-loop lag, heap, GC (prom-client's names).
@@ -138,9 +149,10 @@ const oomSeen = new Map<string, number>();
 
 async function oomTotal(driver: CgroupDriver, sandbox: Sandbox): Promise<number> {
   let total = 0;
-  for (const child of await driver.listChildren(sandbox.cgroup)) {
+  const handle = sandbox.cgroup as never;
+  for (const child of await driver.listChildren(handle)) {
     try {
-      total += (await driver.stats(sandbox.cgroup, child)).oomKills;
+      total += (await driver.stats(handle, child)).oomKills;
     } catch {
       /* the cgroup went away between the listing and the read */
     }
@@ -177,9 +189,9 @@ export interface CreateHistory {
  * Times every sandbox create and destroy of this runtime, and records the last success and failure
  * for /readyz. Patches the instance (the registry and the pool call runtime.create directly).
  */
-export function instrumentRuntime(runtime: SandboxRuntime, history: CreateHistory): SandboxRuntime {
-  const create = runtime.create.bind(runtime);
-  runtime.create = async (spec) => {
+export function instrumentRuntime<R extends SandboxRuntime>(runtime: R, history: CreateHistory): R {
+  const create = runtime.create.bind(runtime) as (spec: never) => Promise<Sandbox>;
+  (runtime as SandboxRuntime).create = async (spec: never) => {
     const end = sandboxCreateSeconds.startTimer();
     try {
       const sandbox = await create(spec);

@@ -12,9 +12,8 @@
 // `Authorization: Bearer <metricsToken>` when metricsToken is set (a scraper on another host or pod).
 // Everyone else gets 403: the metrics name no secret, but they tell how busy the event is.
 import { timingSafeEqual } from 'node:crypto';
-import fp from 'fastify-plugin';
+import path from 'node:path';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { validateLimits } from '../sandbox/cgroups/index.js';
 import { addSource, metricsText, scanOom, type CreateHistory } from '../metrics.js';
 
 export const PROBE_TTL_MS = 5_000;
@@ -53,8 +52,9 @@ export const sessionChildLogger: FastifyServerOptions['childLoggerFactory'] = fu
   return logger.child(id ? { ...bindings, session: id } : bindings, opts);
 };
 
-export const healthPlugin = fp<{ history: CreateHistory }>(
-  async (app: FastifyInstance, opts) => {
+/** The routes (registered after the isoplay-sessions plugin: it reads app.registry and app.cgroupDriver). */
+export async function healthRoutes(app: FastifyInstance, opts: { history: CreateHistory }): Promise<void> {
+  {
     const { config, registry, cgroupDriver: driver } = app;
     const history = opts.history;
 
@@ -75,8 +75,9 @@ export const healthPlugin = fp<{ history: CreateHistory }>(
       if (!probe || Date.now() - probe.at > PROBE_TTL_MS) {
         probe = {
           at: Date.now(),
-          result: validateLimits(driver, config.prefix, config.limits).then(
-            () => undefined,
+          // What the server does at start (validateLimits): a probe cgroup with the configured limits.
+          result: driver.create(path.posix.join(config.prefix, `probe-ready-${process.pid}`), config.limits).then(
+            (h) => driver.destroy(h).then(() => undefined),
             (e: Error) => `the cgroup driver (${driver.mode}) cannot make a sandbox cgroup: ${e.message}`,
           ),
         };
@@ -110,6 +111,5 @@ export const healthPlugin = fp<{ history: CreateHistory }>(
       const m = await metricsText();
       return reply.type(m.contentType).send(m.body);
     });
-  },
-  { name: 'isoplay-health', dependencies: ['isoplay-core', 'isoplay-sessions'] },
-);
+  }
+}
