@@ -190,6 +190,9 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'logLevel', flag: '--log-level', env: 'ISOPLAY_LOG_LEVEL', kind: 'level' },
 ];
 
+/** Every flag and environment variable (the README's configuration reference is checked against it). */
+export const CONFIG_KEYS: readonly { key: string; flag: string; env: string }[] = KEYS;
+
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
 
 function parseValue(key: string, kind: Kind, raw: string, min: number | undefined): unknown {

@@ -18,6 +18,17 @@ export interface Delegation {
   leaf: string;
 }
 
+/** The initial cgroup namespace's inode number (PROC_CGROUP_INIT_INO in the kernel). */
+const INIT_CGROUP_NS = 0xeffffffb;
+
+function ownCgroupNamespace(): boolean {
+  try {
+    return /\[(\d+)\]/.exec(fs.readlinkSync('/proc/self/ns/cgroup'))?.[1] !== String(INIT_CGROUP_NS);
+  } catch {
+    return false;
+  }
+}
+
 function read(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -38,7 +49,9 @@ export function enterDelegatedCgroup(mountPoint: string, procSelfCgroup: string,
   const leaf = path.join(own, `${prefix}-server`);
   // Restarted in place (Restart=on-failure keeps the cgroup): already in our leaf.
   if (path.basename(own) === `${prefix}-server`) return { root: path.dirname(own), leaf: own };
-  if (rel === '/') throw fail('the server runs in the root cgroup: start it from its systemd unit (Delegate=yes), or turn cgroupDelegate off');
+  // "/" is the host's root cgroup, unless this process has a cgroup namespace of its own (a
+  // Kubernetes pod's container): then "/" is the container's cgroup, delegated to it.
+  if (rel === '/' && !ownCgroupNamespace()) throw fail('the server runs in the root cgroup: start it from its systemd unit (Delegate=yes), or turn cgroupDelegate off');
   const available = read(path.join(own, 'cgroup.controllers')).trim().split(/\s+/);
   const missing = NEEDED.filter((c) => !available.includes(c));
   if (missing.length) throw fail(`${own} is not delegated the ${missing.join(', ')} controller(s): set Delegate=yes in the unit`);
