@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type IsoplayApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { metricsAllowed } from '../../server/http/health.js';
+import { SQLITE_OK, SQLITE_SKIP_REASON } from '../helpers/native.js';
 
 let app: IsoplayApp;
 const lines: string[] = [];
 let dataDir: string;
 
 beforeAll(async () => {
+  if (!SQLITE_OK) return;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-ops-unit-'));
   const config = loadConfig([], {}, { mode: 'host', dataDir, logLevel: 'info', metricsToken: 'tok-123', webDir: dataDir });
   app = await buildApp(config, { logStream: { write: (l) => void lines.push(l) } });
@@ -20,10 +22,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('health endpoints', () => {
+describe.skipIf(!SQLITE_OK)(`health endpoints${SQLITE_SKIP_REASON}`, () => {
   it('/healthz answers 200 with the uptime', async () => {
     const r = await app.inject({ url: '/healthz' });
     expect(r.statusCode).toBe(200);
@@ -64,7 +66,7 @@ describe('health endpoints', () => {
   });
 });
 
-describe('the JSON request log', () => {
+describe.skipIf(!SQLITE_OK)(`the JSON request log${SQLITE_SKIP_REASON}`, () => {
   it('has a request id on each line, the session id on lines about a session, and no token', async () => {
     lines.length = 0;
     const r = await app.inject({
