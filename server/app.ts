@@ -35,6 +35,8 @@ import { workshopShapeRoutes } from './http/workshop-shape.js';
 import { buildAllowList, type HostAllowList } from './http/host-allow.js';
 import { registerEdgeGuard } from './http/edge-guard.js';
 import { loggerOptions } from './http/log-redact.js';
+import { healthRoutes, sessionChildLogger } from './http/health.js';
+import { instrumentRuntime, type CreateHistory } from './metrics.js';
 
 export interface AppDeps {
   driver?: DriverWithLayout;
@@ -71,6 +73,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: 64 * 1024,
+    childLoggerFactory: sessionChildLogger,
     // X-Forwarded-For / -Host are believed only from the proxies the operator named.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
     // The router's own refusals (a URL it cannot decode, a path parameter over 100 characters) in
@@ -96,6 +99,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
       runtime = own;
     }
   }
+  // Sandbox create/destroy timings and the last create's outcome, for /metrics and /readyz.
+  const history: CreateHistory = {};
+  if (runtime) instrumentRuntime(runtime, history);
 
   app.setErrorHandler((err, req, reply) => {
     if (isIsoplayError(err)) {
@@ -140,6 +146,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Isop
   await app.register(labsPlugin, { catalog: deps.catalog });
   await app.register(inspectPlugin);
   await app.register(workshopsPlugin);
+  await app.register(healthRoutes, { history });
   await app.register(async (scope) => {
     await scope.register(sessionRoutes);
     await scope.register(socketRoutes);

@@ -75,6 +75,11 @@ export interface Config {
   uidCount: number;
   /** The cgroupfs mount root; tests inject a fake one. */
   cgroupRoot: string;
+  /**
+   * cgroup v2 only: the server runs in a cgroup delegated to it (systemd Delegate=yes): it moves
+   * into a leaf of its own cgroup and makes the sandboxes' parent there (sandbox/cgroups/delegate.ts).
+   */
+  cgroupDelegate: boolean;
   /** Every kernel object this project creates is named with this prefix. */
   prefix: string;
   /** Kernel view sampler rate per session. */
@@ -97,6 +102,8 @@ export interface Config {
   instructorKey?: string;
   /** How long before a workshop's end every learner gets a warning (ms, largest first); tests shorten them. */
   workshopWarningsMs: number[];
+  /** Bearer token that lets a non-loopback client read GET /metrics (empty: loopback clients only). */
+  metricsToken: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -137,6 +144,7 @@ export function defaultConfig(): Config {
     uidBase: 1_000_000_000,
     uidCount: 65537,
     cgroupRoot: '/sys/fs/cgroup',
+    cgroupDelegate: false,
     prefix: 'isoplay',
     samplerHz: 2,
     scrollbackBytes: 256 * 1024,
@@ -147,6 +155,7 @@ export function defaultConfig(): Config {
     checkTimeoutMs: 10_000,
     instructorKey: undefined,
     workshopWarningsMs: [10 * 60_000, 2 * 60_000],
+    metricsToken: '',
     logLevel: 'info',
   };
 }
@@ -183,14 +192,19 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'world', flag: '--world', env: 'ISOPLAY_WORLD', kind: 'onoff' },
   { key: 'uidBase', flag: '--uid-base', env: 'ISOPLAY_UID_BASE', kind: 'int', min: 65536 },
   { key: 'cgroupRoot', flag: '--cgroup-root', env: 'ISOPLAY_CGROUP_ROOT', kind: 'string' },
+  { key: 'cgroupDelegate', flag: '--cgroup-delegate', env: 'ISOPLAY_CGROUP_DELEGATE', kind: 'onoff' },
   { key: 'samplerHz', flag: '--sampler-hz', env: 'ISOPLAY_SAMPLER_HZ', kind: 'int', min: 1 },
   { key: 'scrollbackBytes', flag: '--scrollback', env: 'ISOPLAY_SCROLLBACK', kind: 'bytes', min: 1024 },
   { key: 'allowedHosts', flag: '--allowed-hosts', env: 'ISOPLAY_ALLOWED_HOSTS', kind: 'list' },
   { key: 'allowedOrigins', flag: '--allowed-origins', env: 'ISOPLAY_ALLOWED_ORIGINS', kind: 'list' },
   { key: 'checkTimeoutMs', flag: '--check-timeout-ms', env: 'ISOPLAY_CHECK_TIMEOUT_MS', kind: 'int', min: 100 },
   { key: 'instructorKey', flag: '--instructor-key', env: 'ISOPLAY_INSTRUCTOR_KEY', kind: 'string' },
+  { key: 'metricsToken', flag: '--metrics-token', env: 'ISOPLAY_METRICS_TOKEN', kind: 'string' },
   { key: 'logLevel', flag: '--log-level', env: 'ISOPLAY_LOG_LEVEL', kind: 'level' },
 ];
+
+/** Every flag and environment variable (the README's configuration reference is checked against it). */
+export const CONFIG_KEYS: readonly { key: string; flag: string; env: string }[] = KEYS;
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
 

@@ -23,6 +23,8 @@ export interface HostProbe {
   readFile(p: string): string | undefined;
   exists(p: string): boolean;
   which(bin: string): boolean;
+  /** Makes and removes a directory (the cgroupfs write test); returns the error's message, if any. */
+  tryMkdir?(dir: string): string | undefined;
 }
 
 export function realHost(): HostProbe {
@@ -40,6 +42,15 @@ export function realHost(): HostProbe {
     },
     exists: (p) => fs.existsSync(p),
     which: (bin) => PATHS.some((d) => fs.existsSync(path.join(d, bin))),
+    tryMkdir: (dir) => {
+      try {
+        fs.mkdirSync(dir);
+        fs.rmdirSync(dir);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
   };
 }
 
@@ -78,6 +89,17 @@ export function diagnose(h: HostProbe): DoctorCheck[] {
       checks.push({ name: 'swap accounting', ok: memsw, required: false, detail: memsw ? 'memsw present: swap is limited too' : 'no memsw: with swap enabled a learner could swap past the memory limit', fix: memsw ? undefined : 'boot with swapaccount=1, or run without swap' });
     }
   }
+  // The server makes a cgroup per sandbox: a read-only cgroupfs (a container without a writable
+  // /sys/fs/cgroup, e.g. docker run without --privileged or --cgroupns=host) makes none.
+  const cgroupDir = layout.mode === 'v2' ? layout.unified?.mountPoint : where('memory')?.mountPoint;
+  if (cgroupDir && h.tryMkdir) {
+    const err = h.tryMkdir(path.join(cgroupDir, `isoplay-doctor-${process.pid}`));
+    checks.push({
+      name: 'cgroupfs writable', ok: !err, required: true,
+      detail: err ? `cannot make a cgroup under ${cgroupDir}: ${err}` : `a cgroup can be made under ${cgroupDir}`,
+      fix: err ? 'give the server a writable cgroupfs: run it as root on the host, or in a container with --privileged --cgroupns=host (or -v /sys/fs/cgroup:/sys/fs/cgroup:rw)' : undefined,
+    });
+  }
   const maxUserNs = Number(h.readFile('/proc/sys/user/max_user_namespaces') ?? '0');
   checks.push({ name: 'user namespaces', ok: maxUserNs > 0, required: true, detail: `user.max_user_namespaces = ${maxUserNs}`, fix: 'sysctl -w user.max_user_namespaces=65536' });
   // Each sandbox's user namespace is created by the session's own unprivileged host uid (so the
@@ -91,10 +113,14 @@ export function diagnose(h: HostProbe): DoctorCheck[] {
   const apparmor = h.readFile('/proc/sys/kernel/apparmor_restrict_unprivileged_userns');
   if (apparmor !== undefined) {
     const restricted = apparmor.trim() === '1';
+    // deploy/apparmor/isoplay-init (installed by deploy/install.sh) lets the helper and every
+    // process it starts create user namespaces although the sysctl restricts everyone else.
+    const profiled = /^isoplay-init \(/m.test(h.readFile('/sys/kernel/security/apparmor/profiles') ?? '');
     checks.push({
-      name: 'AppArmor userns restriction', ok: !restricted, required: true,
-      detail: `kernel.apparmor_restrict_unprivileged_userns = ${apparmor.trim()}${restricted ? ': AppArmor refuses the user namespaces that sandboxes (created as unprivileged uids) and learners\' nested containers need' : ''}`,
-      fix: restricted ? 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (or give build/isoplay-init an AppArmor profile with `userns,`)' : undefined,
+      name: 'AppArmor userns restriction', ok: !restricted || profiled, required: true,
+      detail: `kernel.apparmor_restrict_unprivileged_userns = ${apparmor.trim()}${
+        !restricted ? ' (not restricted)' : profiled ? ': restricted, and the isoplay-init AppArmor profile (loaded) allows the sandboxes\' user namespaces' : ': AppArmor refuses the user namespaces that sandboxes (created as unprivileged uids) and learners\' nested containers need'}`,
+      fix: restricted && !profiled ? 'install and load deploy/apparmor/isoplay-init (deploy/install.sh does), or sysctl -w kernel.apparmor_restrict_unprivileged_userns=0' : undefined,
     });
   }
   // The host's per-user limits cap each learner (each is a uid of its own); set-up lowers the

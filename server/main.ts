@@ -49,7 +49,8 @@ export async function main(argv: string[]): Promise<void> {
   }
   // The server's own cgroup (a high CPU weight) and OOM protection: one learner cannot starve it.
   let placement: ServerPlacement | undefined;
-  if (driver) placement = placeServer(driver.layout, config.prefix, config.serverReserveBytes, (m) => process.stderr.write(`isoplay: ${m}\n`));
+  // (Under a delegated cgroup the server already moved into its own leaf: sandbox/cgroups/delegate.ts.)
+  if (driver && !driver.base) placement = placeServer(driver.layout, config.prefix, config.serverReserveBytes, (m) => process.stderr.write(`isoplay: ${m}\n`));
   let app;
   try {
     app = await buildApp(config, driver ? { driver, runtime: createSandboxFactory(config, driver, instance) } : {});

@@ -9,6 +9,7 @@ import type { KernelInfo, ProcessInfo, ServerEventMessage, VmKernelInfo } from '
 import type { SessionInfo } from '../sessions/types.js';
 import type { PassPlan, PassResult } from './sample-pass.js';
 import { WorkerStoppedError } from './sample-worker.js';
+import { samplerTickSeconds } from '../metrics.js';
 import { sandboxKernel } from './kernel-probe.js';
 import { cgroupsMessage, processesMessage } from './messages.js';
 import { driverPlan, SamplerScheduler, type SamplerDriver } from './scheduler.js';
@@ -172,6 +173,7 @@ export class Sampler {
     if (!this.session.sandbox || this.running || this.stopped) return;
     this.running = true;
     const session = this.session.id;
+    const endTick = samplerTickSeconds.startTimer();
     try {
       if (!this.plan) await this.loadBase();
       if (!this.plan || this.stopped) return;
@@ -216,6 +218,7 @@ export class Sampler {
       if (!(err instanceof WorkerStoppedError) && !this.stopped) this.scheduler.log.warn({ err, session }, 'kernel view pass failed; the next tick tries again');
     } finally {
       this.running = false;
+      endTick();
     }
   }
 }

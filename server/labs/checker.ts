@@ -11,6 +11,7 @@
 // failures can be counted; the lab declares each id with a default message (`failures:` in lab.yaml).
 import type { RunView, Sandbox } from '../sandbox/spec.js';
 import { EXIT_HELPER, EXIT_STALE } from '../sandbox/runtime.js';
+import { checkRuns } from '../metrics.js';
 
 export type CheckOutcome =
   | { status: 'passed'; message: string }
@@ -47,7 +48,14 @@ export async function runScript(sandbox: Sandbox, script: string, timeoutMs: num
   return sandbox.run(['/bin/bash', '-s'], { input: script, timeoutMs, env: { ISOPLAY_QUIET: '1', ...env }, view });
 }
 
-export async function runCheck(
+/** Runs a step's check and counts its result (isoplay_check_runs_total). */
+export async function runCheck(...args: Parameters<typeof judgeCheck>): Promise<CheckOutcome> {
+  const out = await judgeCheck(...args);
+  checkRuns.inc({ result: out.status });
+  return out;
+}
+
+async function judgeCheck(
   sandbox: Sandbox,
   script: string,
   timeoutMs: number,

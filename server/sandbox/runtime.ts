@@ -216,7 +216,8 @@ export class SandboxRuntime implements SandboxFactory {
         initPid: init.pid,
         initStart: init.start,
         monitorPid: monitor.pid!,
-        cgroupPath: `/${cgroup.path}`,
+        // As /proc/PID/cgroup names it: under a delegated cgroup, the path from the mount.
+        cgroupPath: `/${path.posix.join((this.driver as { base?: string }).base ?? '', cgroup.path)}`,
         namespaces: spec.namespaces,
         seccomp: spec.seccomp !== false,
       };

@@ -6,6 +6,7 @@ import * as pty from '@lydell/node-pty';
 import { encodeServerFrame, CloseCode, type TerminalStatus } from '../protocol/frames.js';
 import { ScrollbackRing, FlowWindow } from './buffers.js';
 import { ViewerHub, type ViewerOptions, type ViewerSocket } from './viewers.js';
+import { terminalBytes } from '../metrics.js';
 
 export interface TerminalClient {
   send(frame: Uint8Array): void;
@@ -169,6 +170,7 @@ export class Terminal {
     if (this.keyboard !== from) return false;
     if (this.exitStatus) return true;
     if (data.includes(13)) this.enterPressed = true;
+    terminalBytes.inc({ direction: 'in' }, data.length);
     this.proc.write(Buffer.from(data) as unknown as string);
     return true;
   }
@@ -248,6 +250,7 @@ export class Terminal {
   }
 
   private onOutput(chunk: Buffer): void {
+    terminalBytes.inc({ direction: 'out' }, chunk.length);
     if (chunk.length === 0) return;
     this.lastDataAt = Date.now();
     if (this.drain) this.drain.timer.refresh();
