@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler|vm|attacks|load [--attack NAME]]`:
+// `npm run bench [-- --quick] [-- --only start|throughput|memory|sampler|vm|attacks|load|room|soak [--attack NAME]]`:
 // every figure beside a baseline measured in the same run, as a ratio (`--attack cgroups` runs only
 // the attacks whose name contains it). Results also go to <tmp>/isoplay-bench/latest.json.
 import fs from 'node:fs';
@@ -15,6 +15,8 @@ import { percentile, ratio, row, type Row } from './stats.js';
 import { EchoTracker } from './echo.js';
 import { childServer, del, post } from './common.js';
 import { benchLoad } from './load.js';
+import { benchRoom } from './room.js';
+import { soak } from './soak.js';
 import { vmUnavailable } from '../server/labs/catalog.js';
 import { createCgroupDriver } from '../server/sandbox/cgroups/index.js';
 import { createSandboxFactory } from '../server/sandbox/index.js';
@@ -496,8 +498,19 @@ async function benchVm(): Promise<void> {
   }
 }
 
+/** 1000 create-use-destroy cycles (bench/soak.ts): leftovers must be none, RSS growth under the bound. */
+async function benchSoak(): Promise<void> {
+  const { SOAK_RSS_BOUND_MIB } = await import('./soak.js');
+  const n = quick ? 100 : 1000;
+  const f = await soak(n, 4, (d) => d % 100 === 0 && process.stderr.write(`bench: soak: ${d} cycles\n`));
+  const left = Object.values(f.leftovers).flat().length + Object.values(f.afterStop).flat().length;
+  process.stderr.write(`bench: soak: ${JSON.stringify({ ...f, failed: f.failed.slice(0, 5) })}\n`);
+  rows.push(row(`soak: ${n} cycles (${f.failed.length} failed, ${left} objects left), server RSS after`, f.rssEndMiB, 'MiB', 'server RSS after the 20-cycle warm-up', f.rssStartMiB, `aim: growth < ${SOAK_RSS_BOUND_MIB} MiB`));
+  if (f.failed.length || left || f.rssEndMiB - f.rssStartMiB >= SOAK_RSS_BOUND_MIB) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler], ['vm', benchVm], ['attacks', benchAttacks], ['load', async () => void (await benchLoad(rows, quick))]];
+  const all: [string, () => Promise<void>][] = [['start', benchStart], ['throughput', benchThroughput], ['memory', benchMemory], ['sampler', benchSampler], ['vm', benchVm], ['attacks', benchAttacks], ['load', async () => void (await benchLoad(rows, quick))], ['room', () => benchRoom(rows, quick)], ['soak', benchSoak]];
   for (const [name, fn] of all) {
     if (only && only !== name) continue;
     process.stderr.write(`bench: ${name}…\n`);
@@ -509,7 +522,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, rows }, null, 2));
   process.stdout.write(`(also written to ${path.join(dir, 'latest.json')})\n`);
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }
 
 void main();

@@ -1,14 +1,18 @@
 // REST routes for sessions: create (rate-limited, see session-limits.ts), inspect, end; plus
 // health and the public config. The sessions themselves are the registry's (sessions/).
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { CreateSessionResponse } from '../protocol/api.js';
 import { sessionParams, tokenOf, tokenQuery } from './schemas.js';
 import { sessionCreationLimit } from './session-limits.js';
 
+/** This process's id: a restarted server has another, so a page can tell a restart from a session that ended. */
+export const SERVER_ID = randomBytes(6).toString('hex');
+
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   const { registry, config } = app;
 
-  app.get('/api/health', async () => ({ ok: true, mode: registry.mode, sessions: registry.list().length, pool: registry.poolSize }));
+  app.get('/api/health', async () => ({ ok: true, mode: registry.mode, sessions: registry.list().length, pool: registry.poolSize, server: SERVER_ID }));
 
   app.get('/api/config', async () => ({
     mode: registry.mode,
@@ -55,6 +59,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         terminals: s.terminalNames.map((name) => ({ name, ...(s.terminalTitles[name] ? { title: s.terminalTitles[name] } : {}) })),
         mode: registry.mode,
         lab: s.lab,
+        server: SERVER_ID,
       };
       return reply.code(201).send(res);
     },

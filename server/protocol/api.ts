@@ -20,6 +20,8 @@ export interface CreateSessionResponse {
   terminals: { name: string; title?: string }[];
   mode: 'sandbox' | 'host';
   lab?: string;
+  /** This server process's random id (also in GET /api/health): a page that finds it changed knows the server restarted. */
+  server?: string;
 }
 
 export interface SessionSummary {

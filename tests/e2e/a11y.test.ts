@@ -4,15 +4,12 @@
 // left with the documented key; xterm.js's screen-reader mode can be switched on; and the kernel
 // view explains itself to a beginner (units, a time axis, the host's namespace inodes, stable rows).
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
+import { axeSerious, CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
 import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
-import { PROJECT_ROOT } from '../../server/config.js';
 
 const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
-const AXE = path.join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
 let srv: TestServer;
 let browser: Browser;
 
@@ -34,24 +31,6 @@ async function openPage(url = '/', viewport = { width: 1366, height: 768 }): Pro
   await page.goto(srv.base + url);
   await waitForTerm(page, /root@/);
   return page;
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: string[];
-}
-
-/** axe-core in the page: the serious and critical violations in `context` (a selector, or the whole page). */
-async function axeSerious(page: Page, context?: string): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const all = await page.evaluate(async (ctx) => {
-    const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
-    const r = await axe.run(ctx ? document.querySelector(ctx) : document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`) }));
-  }, context);
-  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 /** Every visible text in the page drawn smaller than 12 px (CSS pixels), with where it is. */

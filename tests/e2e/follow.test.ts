@@ -2,15 +2,12 @@
 // own browser context, as on three laptops). The instructor follows a learner and sees what she
 // types, takes her keyboard (her page says so) and gives it back, then broadcasts a demo terminal
 // that shows on every learner page (hide, show, pop out).
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
+import { axeSerious, CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
 import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
-import { PROJECT_ROOT } from '../../server/config.js';
 
 const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
-const AXE = path.join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
 let srv: TestServer;
 let browser: Browser;
 
@@ -24,17 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await srv?.close();
 });
-
-/** axe-core's serious and critical violations on the page. */
-async function axeSerious(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const all = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ impact: v.impact, text: `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}` }));
-  });
-  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.text);
-}
 
 async function type(page: Page, selector: string, text: string): Promise<void> {
   await page.click(selector);

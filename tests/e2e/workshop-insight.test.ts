@@ -4,16 +4,13 @@
 // "Resolve" (by keyboard) lowers the learner's hand; announcements reach every learner, a learner
 // dismisses one (remembered across a reload) and the instructor expires another. axe-clean, and
 // a look at the page with 60 learners.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CreateWorkshopResponse } from '../../server/protocol/api.js';
-import { PROJECT_ROOT } from '../../server/config.js';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
+import { axeSerious, CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
 import { postWorkshop, startServer, type TestServer } from '../helpers/server.js';
 
 const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
-const AXE = path.join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
 let srv: TestServer;
 let browser: Browser;
 
@@ -33,15 +30,6 @@ async function createWorkshop(title: string): Promise<CreateWorkshopResponse> {
   const r = await postWorkshop(srv, { title });
   expect(r.status).toBe(201);
   return (await r.json()) as CreateWorkshopResponse;
-}
-
-async function axeSerious(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
 }
 
 async function join(code: string, name: string): Promise<Page> {

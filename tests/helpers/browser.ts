@@ -80,3 +80,23 @@ declare global {
     __isoplay: { terminals: Record<string, import('@xterm/xterm').Terminal>; session?: { id: string } };
   }
 }
+
+const AXE = path.join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core in the page: the serious and critical violations in `context` (a selector, or the whole page). */
+export async function axeSerious(page: Page, context?: string): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const all = await page.evaluate(async (ctx) => {
+    const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const r = await axe.run(ctx ? document.querySelector(ctx) : document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`) }));
+  }, context);
+  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

@@ -1,9 +1,10 @@
 // Starts a real server (buildApp + listen on 127.0.0.1, random port) with a temp data dir.
 import fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type AppDeps, type IsoplayApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
+import { loadConfig, PROJECT_ROOT, type Config } from '../../server/config.js';
 
 export interface TestServer {
   app: IsoplayApp;
@@ -80,4 +81,24 @@ export async function createWorkshop(srv: { base: string }, body: Record<string,
   const json = await r.json();
   if (r.status !== 201) throw new Error(`POST /api/workshops: ${r.status} ${JSON.stringify(json)}`);
   return json as { id: string; title: string; joinCode: string; instructorKey: string };
+}
+
+/**
+ * The real server (server/main.ts, with its start-up reaper and instance claim) as a child
+ * process on `port` with `dataDir`; resolves once it listens. `args` adds flags.
+ */
+export function startMainServer(dataDir: string, port: number, args: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'server/main.ts'), '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('is running at')) resolve(child);
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
 }

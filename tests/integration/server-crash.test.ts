@@ -3,27 +3,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.js';
-import { createSession } from '../helpers/server.js';
+import { createSession, startMainServer } from '../helpers/server.js';
 import { TermClient } from '../helpers/ws.js';
 import { isoplayCgroupsNamed } from '../helpers/leaks.js';
 
-function startChild(dataDir: string, port: number): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'server/main.ts'), '--port', String(port), '--data-dir', dataDir, '--pool-size', '1', '--log-level', 'warn'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('is running at')) resolve({ child, base: `http://127.0.0.1:${port}` });
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+async function startChild(dataDir: string, port: number): Promise<{ child: ChildProcess; base: string }> {
+  return { child: await startMainServer(dataDir, port, ['--pool-size', '1']), base: `http://127.0.0.1:${port}` };
 }
 
 describe('server crash', () => {

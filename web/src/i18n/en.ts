@@ -247,6 +247,8 @@ export default {
   'session.noSuchLab': 'There is no lab called “{lab}”.',
   'session.startFailed': 'Could not start a sandbox: {error}',
   'session.termCannotConnect': 'The terminal cannot connect: {reason} (code {code})',
+  'session.serverRestartedAt': 'The server restarted: this is a fresh sandbox, rebuilt at step {n} of your lab (your passed steps are kept).',
+  'session.serverRestarted': 'The server restarted: this is a fresh sandbox.',
   'session.workshopGone': '{error}. You are in a free sandbox now.',
   'sr.off': 'Screen reader mode: off',
   'sr.on': 'Screen reader mode: on',

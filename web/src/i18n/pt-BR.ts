@@ -248,6 +248,8 @@ const ptBR: Record<keyof typeof en, string> = {
   'session.noSuchLab': 'Não existe nenhum lab chamado “{lab}”.',
   'session.startFailed': 'Não foi possível iniciar uma sandbox: {error}',
   'session.termCannotConnect': 'O terminal não consegue se conectar: {reason} (código {code})',
+  'session.serverRestartedAt': 'O servidor reiniciou: esta é uma sandbox nova, refeita no passo {n} do seu lab (os passos que você concluiu continuam salvos).',
+  'session.serverRestarted': 'O servidor reiniciou: esta é uma sandbox nova.',
   'session.workshopGone': '{error}. Agora você está em uma sandbox livre.',
   'sr.off': 'Modo leitor de tela: desligado',
   'sr.on': 'Modo leitor de tela: ligado',

@@ -253,6 +253,26 @@ export class SessionLifecycle {
       return;
     }
     sessionStorage.removeItem(SESSION_KEY);
+    void this.restartedOrEnded(s, code, reason);
+  }
+
+  /**
+   * A session the server does not know: if the server itself restarted (a crash, a kill -9), the
+   * learner loses nothing of their own: the page starts a new sandbox by itself, at the step they
+   * reached (the server replays the solves before it; passed checks are kept by the server), and
+   * says so. Otherwise the session ended for a reason of its own: the end card says which.
+   */
+  private async restartedOrEnded(s: CreateSessionResponse, code: number, reason: string): Promise<void> {
+    if (code === CloseCode.noSuchSession && s.server) {
+      const h = await api<{ server?: string }>('GET', '/api/health').catch(() => undefined);
+      if (h?.server && h.server !== s.server && (!this.session || this.session.id === s.id)) {
+        const at = this.labAt;
+        const step = s.lab && at ? Math.min(at.current, at.steps - 1) : undefined;
+        await this.start(s.lab ? { lab: s.lab, resetStep: step } : {});
+        showBanner(t(step ? 'session.serverRestartedAt' : 'session.serverRestarted', { n: (step ?? 0) + 1 }), 'info');
+        return;
+      }
+    }
     this.ended(s, reason);
   }
 }
