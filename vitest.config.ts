@@ -42,6 +42,9 @@ export default defineConfig({
           include: ['tests/v2/**/*.test.ts', ...['freezer', 'cgroups', 'counters', 'pid-reuse'].map((a) => `tests/integration/attacks/${a}.test.ts`)],
           globalSetup: ['tests/helpers/global-teardown.ts'],
           fileParallelism: false,
+          // One module graph for every file: importing it afresh per file cost about 170 s of the
+          // emulated VM's time (TCG), more than the tests themselves.
+          isolate: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

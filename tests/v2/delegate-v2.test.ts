@@ -44,14 +44,17 @@ describe.skipIf(!v2)(`cgroup v2 delegation (systemd Delegate=yes)${why}`, () => 
     srv = await startServer({ cgroupDelegate: true }, { driver });
     expect((await fetch(`${srv.base}/readyz`)).status).toBe(200);
     const s = await createSession(srv.base);
-    expect(fs.existsSync(`${UNIT}/isoplay/${s.id}/init`)).toBe(true);
-    expect(fs.existsSync(`/sys/fs/cgroup/isoplay/${s.id}`)).toBe(false);
+    // The session's cgroup is `isoplay/<instance tag>-<id>` (server/sandbox/instance.ts), under the unit.
+    const named = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith(`-${s.id}`)) : []);
+    expect(named(`${UNIT}/isoplay`)).toHaveLength(1);
+    expect(fs.existsSync(`${UNIT}/isoplay/${named(`${UNIT}/isoplay`)[0]}/init`)).toBe(true);
+    expect(named('/sys/fs/cgroup/isoplay')).toEqual([]);
     const t = TermClient.for(srv.ws, s);
     await t.open();
     t.type('echo deleg-$((40+2)); cat /proc/self/cgroup\r');
     await t.waitForText(/deleg-42[\s\S]*0::\/init/, 120_000);
     t.close();
     await fetch(`${srv.base}/api/sessions/${s.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.token}` } });
-    expect(fs.existsSync(`${UNIT}/isoplay/${s.id}`)).toBe(false);
+    expect(named(`${UNIT}/isoplay`)).toEqual([]);
   }, 300_000);
 });
