@@ -3,6 +3,7 @@
 // the grace periods (never attached, detached), the lifecycle hooks features register, and the
 // audit trail of each session's start and end in the log. Lifecycle:
 // creating -> ready -> attached <-> detached -> expired -> destroyed.
+import { settleRemovals } from '../sandbox/cgroups/fs-util.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import { IsoplayError } from '../errors.js';
@@ -231,5 +232,8 @@ export class Registry implements SessionRegistry {
     // create() disposes its sandbox and refuses.
     await Promise.allSettled([this.refilling, ...this.making]);
     await Promise.all(this.pool.splice(0).map((s) => s.dispose()));
+    // Cgroups whose last tasks took longer to exit than a teardown waits (a loaded host) are still
+    // being removed in the background: the server does not leave before them (at most 45 s).
+    await settleRemovals(45_000);
   }
 }

@@ -144,6 +144,31 @@ export async function removeSubtrees(roots: string[]): Promise<{ left: string[];
  * froze them), then the directories go, deepest first, retrying while the kernel still holds one
  * busy (exiting tasks). Never throws; returns the directories it could not remove.
  */
+/** Removals that outlived killAndRemove's timeout, still retried in the background. */
+const lingering = new Set<Promise<void>>();
+
+/**
+ * What killAndRemove could not remove in time (a loaded host: tasks that take seconds to exit)
+ * is tried again in the background, at 1, 3, 10 and 30 s, so it does not stay behind until the next
+ * start's reaper; a server that stops waits for these (settleRemovals).
+ */
+export function keepRemoving(roots: string[], kill: () => Promise<void>): void {
+  const p = (async () => {
+    for (const wait of [1000, 3000, 10_000, 30_000]) {
+      await sleep(wait);
+      if ((await killAndRemove(roots, kill, 2000)).length === 0) return;
+    }
+    process.emitWarning(`isoplay: gave up removing cgroups ${roots.join(', ')} (the next start's reaper will)`);
+  })().finally(() => lingering.delete(p));
+  lingering.add(p);
+}
+
+/** Waits (at most `timeoutMs`) for the background removals to finish. */
+export async function settleRemovals(timeoutMs: number): Promise<void> {
+  if (!lingering.size) return;
+  await Promise.race([Promise.allSettled([...lingering]), sleep(timeoutMs)]);
+}
+
 export async function killAndRemove(roots: string[], kill: () => Promise<void>, timeoutMs = 5000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
 import type { CgroupDriver, CgroupHandle, CgroupStats, ParentLimits } from './driver.js';
 import { type CgroupHierarchy, type CgroupLayout, findV1, hierarchyName } from './detect.js';
-import { chownAll, exists, killAndRemove, killPidsIn, listSubtree, readKeyed, readLimit, readNumber, readText, sleep, writeEach, writeLimit } from './fs-util.js';
+import { chownAll, exists, keepRemoving, killAndRemove, killPidsIn, listSubtree, readKeyed, readLimit, readNumber, readText, sleep, writeEach, writeLimit } from './fs-util.js';
 
 export class CgroupV1Driver implements CgroupDriver {
   readonly mode = 'v1' as const;
@@ -193,7 +193,10 @@ export class CgroupV1Driver implements CgroupDriver {
 
   async destroy(handle: CgroupHandle): Promise<string[]> {
     const left = await killAndRemove(Object.values(handle.dirs), () => this.kill(handle));
-    if (left.length) process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')}`);
+    if (left.length) {
+      process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')} yet: trying again in the background`);
+      keepRemoving(Object.values(handle.dirs), () => this.kill(handle));
+    }
     return left;
   }
 

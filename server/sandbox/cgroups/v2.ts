@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { SandboxLimits } from '../../config.js';
 import { IsoplayError } from '../../errors.js';
 import type { CgroupDriver, CgroupHandle, CgroupStats, ParentLimits } from './driver.js';
-import { chownAll, exists, killAndRemove, killPidsIn, listSubtree, readKeyed, readLimit, readNumber, readText, writeEach, writeLimit } from './fs-util.js';
+import { chownAll, exists, keepRemoving, killAndRemove, killPidsIn, listSubtree, readKeyed, readLimit, readNumber, readText, writeEach, writeLimit } from './fs-util.js';
 
 export const V2_LEAF = 'init';
 const NEEDED = ['memory', 'pids', 'cpu'];
@@ -126,7 +126,10 @@ export class CgroupV2Driver implements CgroupDriver {
 
   async destroy(handle: CgroupHandle): Promise<string[]> {
     const left = await killAndRemove([handle.dirs.unified], () => this.kill(handle));
-    if (left.length) process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')}`);
+    if (left.length) {
+      process.emitWarning(`isoplay: could not remove cgroups ${left.join(', ')} yet: trying again in the background`);
+      keepRemoving([handle.dirs.unified], () => this.kill(handle));
+    }
     return left;
   }
 
