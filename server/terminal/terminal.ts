@@ -33,6 +33,8 @@ const EXIT_MARKER = Buffer.from('\x1b]7770;isoplay-exit\x07');
 const EXIT_ACK = '\x06';
 const EMPTY = Buffer.alloc(0);
 const ACTIVITY_QUIET_MS = 300;
+/** ...or at the latest this long after Enter: a learner already typing the next command (its echo is output too) still gets the check. */
+const ACTIVITY_MAX_WAIT_MS = 2000;
 const EXIT_QUIET_MS = 40;
 const EXIT_DRAIN_MAX_MS = 1500;
 
@@ -49,6 +51,9 @@ export class Terminal {
   private cols: number;
   private rows: number;
   private enterPressed = false;
+  private enterAt = 0;
+  /** The check at the latest ACTIVITY_MAX_WAIT_MS after Enter ran: the quiet one still follows. */
+  private maxWaitFired = false;
   private activityTimer: NodeJS.Timeout | undefined;
   private lastDataAt = Date.now();
   private exitStatus: { code: number | null; signal: number | null } | undefined;
@@ -169,7 +174,11 @@ export class Terminal {
   input(data: Uint8Array, from?: object): boolean {
     if (this.keyboard !== from) return false;
     if (this.exitStatus) return true;
-    if (data.includes(13)) this.enterPressed = true;
+    if (data.includes(13) && !this.enterPressed) {
+      this.enterPressed = true;
+      this.enterAt = Date.now();
+      this.maxWaitFired = false;
+    }
     terminalBytes.inc({ direction: 'in' }, data.length);
     this.proc.write(Buffer.from(data) as unknown as string);
     return true;
@@ -274,7 +283,15 @@ export class Terminal {
     if (this.disposed) return;
     this.activityTimer = setTimeout(() => {
       const quiet = Date.now() - this.lastDataAt;
-      if (quiet < ACTIVITY_QUIET_MS) return this.armActivity(ACTIVITY_QUIET_MS - quiet);
+      if (quiet < ACTIVITY_QUIET_MS) {
+        // Still output (a long command, or the echo of the next one being typed): one check at the
+        // latest ACTIVITY_MAX_WAIT_MS after Enter, and the usual one once it goes quiet.
+        if (!this.maxWaitFired && Date.now() - this.enterAt >= ACTIVITY_MAX_WAIT_MS) {
+          this.maxWaitFired = true;
+          this.opts.onActivity?.();
+        }
+        return this.armActivity(ACTIVITY_QUIET_MS - quiet);
+      }
       this.activityTimer = undefined;
       this.enterPressed = false;
       this.opts.onActivity?.();
