@@ -122,9 +122,15 @@ export class ProgressStore {
    * rows per learner and step stay few); the instructor's heatmap shows which concept is failing.
    */
   recordFailure(learner: string, lab: string, step: number, reason: string): void {
-    this.db
-      .prepare('INSERT INTO step_failures (learner, lab, step, reason, count, last_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (learner, lab, step, reason) DO UPDATE SET count = MIN(count + 1, 1000000), last_at = excluded.last_at')
-      .run(learner, lab, step, reason, Date.now());
+    try {
+      this.db
+        .prepare('INSERT INTO step_failures (learner, lab, step, reason, count, last_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (learner, lab, step, reason) DO UPDATE SET count = MIN(count + 1, 1000000), last_at = excluded.last_at')
+        .run(learner, lab, step, reason, Date.now());
+    } catch (e) {
+      // A statistic for the instructor: on a full disk it is not counted, and the learner still
+      // hears what failed (the check's answer must not become a disk error).
+      if (!isDiskFull(e)) throw e;
+    }
   }
 
   /** Every pass of these learners in these labs, in one query (the workshop heatmap). */

@@ -64,6 +64,10 @@ describe('a full disk under the data directory', () => {
     await term.waitForText(/still-42/);
     term.type('unshare --uts bash\r');
     await term.waitForText(/# $/);
+    // A failed check still answers what failed (its count for the instructor's heatmap is what waits).
+    const f2 = await fetch(`${srv.base}/api/sessions/${a.id}/lab/steps/2/check`, json({}, a.token));
+    expect(f2.status).toBe(200);
+    expect(((await f2.json()) as { status: string }).status).toBe('failed');
     term.type('hostname inner\r');
     await term.waitForText(/# $/);
     const c2 = await fetch(`${srv.base}/api/sessions/${a.id}/lab/steps/2/check`, json({}, a.token));
