@@ -149,14 +149,16 @@ export function claimInstance(opts: ClaimOptions): Instance {
   for (let i = 0; i < limit; i++) {
     if (!claims.has(i) && write(i, true)) return made(i);
   }
-  for (let i = 0; i < limit; i++) {
-    const r = read(fileOf(i));
-    // A live holder keeps its number; but a process that claims for many data directories at once
-    // (a test worker) shares its own numbers rather than fail.
-    if (r && isLive(r) && r.pid !== me.pid) continue;
-    opts.beforeTakeover?.(tagOf(i));
-    write(i, false);
-    return made(i);
+  // Every number is claimed: a dead holder's number first; only then, for a process that claims
+  // for many data directories at once (a test worker), one of its own numbers, shared, rather than fail.
+  for (const ownOk of [false, true]) {
+    for (let i = 0; i < limit; i++) {
+      const r = read(fileOf(i));
+      if (r && isLive(r) && (!ownOk || r.pid !== me.pid)) continue;
+      opts.beforeTakeover?.(tagOf(i));
+      write(i, false);
+      return made(i);
+    }
   }
   throw new InstanceBusyError(`all ${limit} isoplay instance numbers are held by live processes (${dir})`);
 }

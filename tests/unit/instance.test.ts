@@ -54,6 +54,11 @@ describe('instance claims', () => {
     expect(got.index).toBe(7);
     expect(swept).toEqual([tagOf(7)]);
     expect(listInstances(d).get(7)?.key).toBe('/new');
+    // Held by this very process (a test worker's other kit) and by a dead holder: the dead one's goes.
+    const mine = { pid: process.pid, start: fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[19] };
+    fs.writeFileSync(path.join(d, '2.json'), JSON.stringify({ key: '/mine', ...mine }));
+    fs.writeFileSync(path.join(d, '9.json'), JSON.stringify({ key: '/k9', ...deadHolder() }));
+    expect(claimInstance({ ...base, key: '/another', dir: d }).index).toBe(9);
   });
 
   it('a reaper takes its own tag and dead lab self-tests\' tags, never a live neighbour\'s or an unknown name', () => {
