@@ -17,7 +17,7 @@ npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p server/protocol/tsconfi
 # it still shares the CPU with the sandboxes' cgroup as an equal: a cgroup of its own with a low
 # weight starved it until its labs' checks timed out under TCG). Its log is printed, whole, after
 # the host's phases.
-V2VM_TIMEOUT=1500 nice -n 10 bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh >"$logs/v2.log" 2>&1 &
+V2VM_TIMEOUT=2400 nice -n 10 bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh >"$logs/v2.log" 2>&1 &
 vm_pid=$!
 
 # One host suite after the other (they share the two cores); several servers may share the host
