@@ -1,6 +1,13 @@
 // The one place that spawns host commands (execa). Every call has a timeout, and a failure
 // carries the command, its exit code or signal and the tail of its stderr.
-import { execa } from 'execa';
+//
+// The commands are started by a small helper process (spawner-child.mjs), never on the server's own
+// event loop: Node's spawn is synchronous (a fork of the whole server, then a wait until the child
+// has exec'd), and on a busy host each one held every terminal's echo for tens of milliseconds.
+// ISOPLAY_SPAWNER=off starts them in this process instead (the benchmarks' baseline).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { execa, type Options } from 'execa';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -47,29 +54,131 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const started = performance.now();
-  const r = await execa(file, args, {
-    timeout: opts.timeoutMs ?? 30_000,
-    input: opts.input,
-    env: opts.env,
-    extendEnv: opts.env === undefined,
-    cwd: opts.cwd,
-    reject: false,
-    stripFinalNewline: false,
-    forceKillAfterDelay: 1000,
-  });
-  // execa reports a command it could not start (ENOENT, EACCES) with no exit code and the errno.
-  const errno = (r as { code?: string }).code;
-  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !r.timedOut && errno ? `${errno}: ${r.originalMessage ?? r.shortMessage}` : undefined;
-  const result: RunResult = {
-    command: [file, ...args].map(shellQuote).join(' '),
-    ...(spawnError ? { spawnError } : {}),
+interface SpawnReply {
+  id: number;
+  exitCode?: number;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  failed: boolean;
+  /** The errno of a command that could not start (ENOENT, EACCES). */
+  code?: string;
+  message?: string;
+}
+
+type SpawnOptions = Pick<Options, 'timeout' | 'input' | 'env' | 'extendEnv' | 'cwd' | 'stripFinalNewline' | 'forceKillAfterDelay'>;
+
+/** The helper process that runs execa for this process, started on the first command and restarted if it dies. */
+class Spawner {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, (r: SpawnReply) => void>();
+  /** Commands started since this process began, and helpers started (tests read them). */
+  started = 0;
+  helpers = 0;
+
+  run(file: string, args: readonly string[], options: SpawnOptions): Promise<SpawnReply> {
+    const child = this.ensure();
+    const id = this.nextId++;
+    return new Promise<SpawnReply>((resolve) => {
+      if (this.pending.size === 0) {
+        child.ref();
+        (child.channel as { ref?: () => void } | undefined)?.ref?.();
+      }
+      this.pending.set(id, resolve);
+      this.started++;
+      try {
+        child.send({ id, file, args: [...args], options });
+      } catch (e) {
+        this.settle({ id, stdout: '', stderr: '', timedOut: false, failed: true, code: 'ESPAWNER', message: `the spawner refused it: ${(e as Error).message}` });
+      }
+    });
+  }
+
+  private ensure(): ChildProcess {
+    if (this.child && this.child.connected) return this.child;
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS; // a loader or a profiler meant for the server, not for this helper
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./spawner-child.mjs', import.meta.url))], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      env,
+    });
+    this.helpers++;
+    child.on('message', (m: SpawnReply) => this.settle(m));
+    child.on('error', () => undefined); // reported below, on exit
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      // Whatever it was running is lost with it: each waiting caller gets a failure that says so.
+      for (const id of [...this.pending.keys()]) {
+        this.settle({ id, stdout: '', stderr: '', timedOut: false, failed: true, code: 'ESPAWNER', message: `the spawner process exited (${signal ?? code}) while the command ran` });
+      }
+    });
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    this.child = child;
+    return child;
+  }
+
+  private settle(m: SpawnReply): void {
+    const resolve = this.pending.get(m.id);
+    if (!resolve) return;
+    this.pending.delete(m.id);
+    if (this.pending.size === 0 && this.child) {
+      // Idle: the helper does not keep this process alive (a CLI command ends when its work does).
+      this.child.unref();
+      (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    }
+    resolve(m);
+  }
+
+  /** The helper's pid, if one runs (tests). */
+  get pid(): number | undefined {
+    return this.child?.connected ? this.child.pid : undefined;
+  }
+}
+
+export const spawner = new Spawner();
+
+async function inProcess(file: string, args: readonly string[], options: SpawnOptions): Promise<SpawnReply> {
+  const r = await execa(file, args, { ...options, reject: false });
+  return {
+    id: 0,
     exitCode: r.exitCode,
     signal: r.signal,
     stdout: String(r.stdout ?? ''),
     stderr: String(r.stderr ?? ''),
     timedOut: Boolean(r.timedOut),
+    failed: Boolean(r.failed),
+    code: (r as { code?: string }).code,
+    message: r.originalMessage ?? r.shortMessage,
+  };
+}
+
+export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const options: SpawnOptions = {
+    timeout: opts.timeoutMs ?? 30_000,
+    input: opts.input,
+    // Sent whole: the helper's own environment is the server's as it was when the helper started.
+    env: opts.env ?? { ...process.env },
+    extendEnv: false,
+    cwd: opts.cwd,
+    stripFinalNewline: false,
+    forceKillAfterDelay: 1000,
+  };
+  const r = process.env.ISOPLAY_SPAWNER === 'off' ? await inProcess(file, args, options) : await spawner.run(file, args, options);
+  // A command that could not start (ENOENT, EACCES) has no exit code, only the errno.
+  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !r.timedOut && r.code ? `${r.code}: ${r.message}` : undefined;
+  const result: RunResult = {
+    command: [file, ...args].map(shellQuote).join(' '),
+    ...(spawnError ? { spawnError } : {}),
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    timedOut: r.timedOut,
     durationMs: performance.now() - started,
   };
   if ((opts.reject ?? true) && (result.spawnError || result.exitCode !== 0 || result.timedOut || result.signal)) {
