@@ -21,13 +21,17 @@ export async function childServer(args: string[] = []): Promise<{
   stop(): Promise<void>;
 }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-bench-'));
-  const port = 30000 + (process.pid % 20000);
   // ISOPLAY_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server process.
   const nodeArgs = process.env.ISOPLAY_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'server-child.ts'), '--port', String(port), '--pool-size', '0', '--data-dir', dataDir,
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'server-child.ts'), '--port', '0', '--pool-size', '0', '--data-dir', dataDir,
     '--log-level', 'warn', ...BENCH_EDGE_ARGS, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('is running at') && resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /is running at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
     child.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
   });
   return {

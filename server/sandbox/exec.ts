@@ -6,6 +6,8 @@
 // has exec'd), and on a busy host each one held every terminal's echo for tens of milliseconds.
 // ISOPLAY_SPAWNER=off starts them in this process instead (the benchmarks' baseline).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { execa, type Options } from 'execa';
 
@@ -70,10 +72,54 @@ interface SpawnReply {
 type SpawnOptions = Pick<Options, 'timeout' | 'input' | 'env' | 'extendEnv' | 'cwd' | 'stripFinalNewline' | 'forceKillAfterDelay'>;
 
 /** The helper process that runs execa for this process, started on the first command and restarted if it dies. */
+/** A process that lives on, started by the spawner (a sandbox's monitor): what runtime.ts needs of a ChildProcess. */
+export class LongChild extends EventEmitter {
+  pid: number | undefined;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  constructor(private readonly killer: (signal: NodeJS.Signals) => void) {
+    super();
+    this.on('error', () => undefined); // reported to whoever listens (waitForReady); never thrown
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    if (this.exitCode !== null || this.signalCode !== null) return false;
+    this.killer(signal);
+    return true;
+  }
+
+  /** @internal the spawner's report */
+  report(m: LongReport): void {
+    if (m.kind === 'spawn') {
+      this.pid = m.pid;
+      this.emit('spawn');
+    } else if (m.kind === 'stdout' || m.kind === 'stderr') {
+      this[m.kind].write(Buffer.from(m.data));
+    } else if (m.kind === 'error') {
+      this.emit('error', new Error(m.message));
+    } else if (m.kind === 'exit') {
+      this.exitCode = m.code ?? null;
+      this.signalCode = (m.signal as NodeJS.Signals | undefined) ?? null;
+      this.stdout.end();
+      this.stderr.end();
+      this.emit('exit', this.exitCode, this.signalCode);
+    }
+  }
+}
+
+type LongReport =
+  | { id: number; kind: 'spawn'; pid: number }
+  | { id: number; kind: 'stdout' | 'stderr'; data: Uint8Array }
+  | { id: number; kind: 'exit'; code?: number | null; signal?: string | null }
+  | { id: number; kind: 'error'; message: string };
+
 class Spawner {
   private child: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, (r: SpawnReply) => void>();
+  private readonly long = new Map<number, LongChild>();
   /** Commands started since this process began, and helpers started (tests read them). */
   started = 0;
   helpers = 0;
@@ -82,10 +128,7 @@ class Spawner {
     const child = this.ensure();
     const id = this.nextId++;
     return new Promise<SpawnReply>((resolve) => {
-      if (this.pending.size === 0) {
-        child.ref();
-        (child.channel as { ref?: () => void } | undefined)?.ref?.();
-      }
+      this.hold();
       this.pending.set(id, resolve);
       this.started++;
       try {
@@ -94,6 +137,58 @@ class Spawner {
         this.settle({ id, stdout: '', stderr: '', timedOut: false, failed: true, code: 'ESPAWNER', message: `the spawner refused it: ${(e as Error).message}` });
       }
     });
+  }
+
+  /**
+   * Starts a process that lives on (a sandbox's monitor) from the helper, with `input` on its stdin.
+   * Its parent is the helper: `parentPid` is that pid (a monitor checks it, and dies with it).
+   */
+  spawnLong(file: string, args: readonly string[], input: Uint8Array | string): LongChild {
+    const child = this.ensure();
+    const id = this.nextId++;
+    const long = new LongChild((signal) => {
+      try {
+        child.send({ op: 'kill', id, signal });
+      } catch {
+        /* the helper is gone, and the process with it (its parent-death signal) */
+      }
+    });
+    this.hold(); // before it counts: hold() refs the helper when the first piece of work arrives
+    this.long.set(id, long);
+    long.once('exit', () => {
+      this.long.delete(id);
+      this.release();
+    });
+    this.started++;
+    try {
+      child.send({ op: 'start', id, file, args: [...args], input });
+    } catch (e) {
+      queueMicrotask(() => {
+        long.report({ id, kind: 'error', message: `the spawner refused it: ${(e as Error).message}` });
+        long.report({ id, kind: 'exit', code: null, signal: 'SIGKILL' });
+      });
+    }
+    return long;
+  }
+
+  /** The helper's pid, started if it was not running: the parent of what spawnLong starts next. */
+  parentPid(): number {
+    return this.ensure().pid!;
+  }
+
+  private hold(): void {
+    if (this.pending.size + this.long.size === 0 && this.child) {
+      this.child.ref();
+      (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    }
+  }
+
+  private release(): void {
+    if (this.pending.size + this.long.size === 0 && this.child) {
+      // Idle: the helper does not keep this process alive (a CLI command ends when its work does).
+      this.child.unref();
+      (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    }
   }
 
   private ensure(): ChildProcess {
@@ -106,7 +201,7 @@ class Spawner {
       env,
     });
     this.helpers++;
-    child.on('message', (m: SpawnReply) => this.settle(m));
+    child.on('message', (m: SpawnReply | LongReport) => ('kind' in m ? this.long.get(m.id)?.report(m) : this.settle(m)));
     child.on('error', () => undefined); // reported below, on exit
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
@@ -114,6 +209,8 @@ class Spawner {
       for (const id of [...this.pending.keys()]) {
         this.settle({ id, stdout: '', stderr: '', timedOut: false, failed: true, code: 'ESPAWNER', message: `the spawner process exited (${signal ?? code}) while the command ran` });
       }
+      // A monitor it started dies with it (PR_SET_PDEATHSIG): say so to whoever waits on it.
+      for (const [id, long] of [...this.long]) if (long.exitCode === null && long.signalCode === null) long.report({ id, kind: 'exit', code: null, signal: 'SIGKILL' });
     });
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
@@ -125,11 +222,7 @@ class Spawner {
     const resolve = this.pending.get(m.id);
     if (!resolve) return;
     this.pending.delete(m.id);
-    if (this.pending.size === 0 && this.child) {
-      // Idle: the helper does not keep this process alive (a CLI command ends when its work does).
-      this.child.unref();
-      (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
-    }
+    this.release();
     resolve(m);
   }
 

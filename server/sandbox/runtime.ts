@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../config.js';
 import { isDiskFull, IsoplayError } from '../errors.js';
 import type { CgroupDriver, CgroupHandle } from './cgroups/driver.js';
 import { cgroupDirsOf, type CgroupLayout } from './cgroups/detect.js';
-import { runCommand, type RunResult } from './exec.js';
+import { runCommand, spawner, type LongChild, type RunResult } from './exec.js';
 import { buildCreateOps, buildEnterArgs, type EnterTarget, type HostFacts } from './namespaces/args.js';
 import { encodeOps } from './init/ops.js';
 import { WORLD_SCRIPT } from './world.js';
@@ -61,7 +61,7 @@ async function runStack(stack: Undo[]): Promise<void> {
   }
 }
 
-function waitForReady(child: ChildProcess, timeoutMs: number): Promise<{ pid: number; start: string }> {
+function waitForReady(child: ChildProcess | LongChild, timeoutMs: number): Promise<{ pid: number; start: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -172,14 +172,23 @@ export class SandboxRuntime implements SandboxFactory {
       });
       await this.driver.delegate(cgroup, spec.idBase, spec.idBase);
 
+      // The monitor is started by the spawner helper (exec.ts), not by a fork of this process on the
+      // loop that serves every terminal; it dies with its parent, so it is told the helper's pid.
+      // ISOPLAY_SPAWNER=off: this process starts it (the benchmarks' baseline).
+      const remote = process.env.ISOPLAY_SPAWNER !== 'off';
       const ops = buildCreateOps(spec, cgroup, this.facts, {
-        serverPid: process.pid,
+        serverPid: remote ? spawner.parentPid() : process.pid,
         returnProcs: ownProcsFiles(this.layout, fsSync.readFileSync('/proc/self/cgroup', 'utf8')),
         ptyMax: this.config.ptysPerSandbox,
       });
-      const monitor = spawn(INIT_BIN, ['create'], { stdio: ['pipe', 'pipe', 'pipe'] });
-      monitor.stdin!.on('error', () => undefined); // a monitor that refused its input exits; its stderr says why
-      monitor.stdin!.end(encodeOps(ops));
+      let monitor: ChildProcess | LongChild;
+      if (remote) {
+        monitor = spawner.spawnLong(INIT_BIN, ['create'], encodeOps(ops));
+      } else {
+        monitor = spawn(INIT_BIN, ['create'], { stdio: ['pipe', 'pipe', 'pipe'] });
+        monitor.stdin!.on('error', () => undefined); // a monitor that refused its input exits; its stderr says why
+        monitor.stdin!.end(encodeOps(ops));
+      }
       const exited = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
       const alive = () => monitor.exitCode === null && monitor.signalCode === null;
       stack.push(async () => {

@@ -11,6 +11,11 @@
 // Protocol (Node's IPC channel, advanced serialization: Uint8Array input travels as bytes):
 //   server -> here: { id, file, args, options }  (options: execa's, as exec.ts builds them)
 //   here -> server: { id, exitCode, signal, stdout, stderr, timedOut, failed, code, message }
+// and for a process that lives on (a sandbox's monitor, exec.ts's spawnLong):
+//   server -> here: { op: 'start', id, file, args, input } | { op: 'kill', id, signal }
+//   here -> server: { id, kind: 'spawn', pid } | { id, kind: 'stdout' | 'stderr', data }
+//                   | { id, kind: 'exit', code, signal } | { id, kind: 'error', message }
+import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 
 process.title = 'isoplay-spawner';
@@ -39,11 +44,44 @@ async function run({ id, file, args, options }) {
   }
 }
 
+const long = new Map();
+
+function start({ id, file, args, input }) {
+  const send = (m) => process.send?.({ id, ...m });
+  let child;
+  try {
+    child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    send({ kind: 'error', message: String(e?.message ?? e) });
+    return;
+  }
+  child.on('error', (e) => send({ kind: 'error', message: e.message }));
+  if (child.pid === undefined) return; // the 'error' above says why
+  long.set(id, child);
+  send({ kind: 'spawn', pid: child.pid });
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(input === undefined ? undefined : Buffer.from(input));
+  child.stdout.on('data', (data) => send({ kind: 'stdout', data }));
+  child.stderr.on('data', (data) => send({ kind: 'stderr', data }));
+  child.on('exit', (code, signal) => {
+    long.delete(id);
+    send({ kind: 'exit', code, signal });
+  });
+}
+
 process.on('message', (req) => {
-  if (req && typeof req.id === 'number' && typeof req.file === 'string' && Array.isArray(req.args)) void run(req);
+  if (!req || typeof req.id !== 'number') return;
+  if (req.op === 'kill') {
+    try { long.get(req.id)?.kill(req.signal ?? 'SIGTERM'); } catch { /* gone */ }
+  } else if (typeof req.file === 'string' && Array.isArray(req.args)) {
+    if (req.op === 'start') start(req);
+    else void run(req);
+  }
 });
-// The server is gone (it exited or was killed): no command of ours outlives it.
+// The server is gone (it exited or was killed): no command of ours outlives it (a monitor dies with
+// this process anyway: its PR_SET_PDEATHSIG names its parent, which is this process).
 process.on('disconnect', () => {
   for (const sub of running) sub.kill('SIGKILL');
+  for (const child of long.values()) { try { child.kill('SIGKILL'); } catch { /* gone */ } }
   process.exit(0);
 });
