@@ -7,6 +7,8 @@
 export class EchoTracker {
   private readonly pending: { key: number; at: number }[] = [];
   readonly latencies: number[] = [];
+  /** When each measured key was typed (the `at` given to type()), beside its latency. */
+  readonly typedAt: number[] = [];
   private typed = 0;
 
   /** The next key to type, noted as sent at `at` (ms). */
@@ -22,6 +24,7 @@ export class EchoTracker {
       const head = this.pending[0];
       if (head && b === head.key) {
         this.latencies.push(at - head.at);
+        this.typedAt.push(head.at);
         this.pending.shift();
       }
     }
@@ -36,5 +39,6 @@ export class EchoTracker {
   reset(): void {
     this.pending.length = 0;
     this.latencies.length = 0;
+    this.typedAt.length = 0;
   }
 }

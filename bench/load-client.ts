@@ -136,9 +136,9 @@ async function main(): Promise<void> {
     failed: learners.filter((l) => l.failed).map((l) => `${l.s.id}: ${l.failed}`),
     cpuPct: ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const l of learners) l.close();
-  setTimeout(() => process.exit(0), 200);
+  // Exit once the whole line is out (it is larger than a pipe's 64 KiB).
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => setTimeout(() => process.exit(0), 200));
 }
 
 void main();

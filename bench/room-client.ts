@@ -14,6 +14,9 @@ export interface RoomClientResult {
   joinMs: number[];
   checkMs: number[];
   echoMs: number[];
+  /** When each of echoMs's keys was typed (epoch ms), and when each learner got its prompt. */
+  echoTypedAt: number[];
+  joinedAt: number[];
   lost: number;
   broadcastBytes: number[];
   failed: string[];
@@ -39,6 +42,7 @@ class Learner {
   busy = true;
   failed: string | undefined;
   joinMs: number | undefined;
+  joinedAt: number | undefined;
   checkMs: number | undefined;
   private enterAt = 0;
   private typedSince = 0;
@@ -73,11 +77,12 @@ class Learner {
         const f = decodeServerFrame(new Uint8Array(raw));
         if (f.type !== 'output') return;
         this.term.send(encodeClientFrame({ type: 'ack', bytes: f.data.length }));
-        if (!this.busy) this.tracker.received(f.data, at);
+        if (!this.busy) this.tracker.received(f.data, performance.timeOrigin + at);
         this.text = (this.text + Buffer.from(f.data).toString('latin1')).slice(-300);
         if (this.text.endsWith('# ')) {
           if (this.joinMs === undefined) {
             this.joinMs = at - t0;
+            this.joinedAt = performance.timeOrigin + at;
             clearTimeout(t);
             resolve();
           }
@@ -108,7 +113,8 @@ class Learner {
       return;
     }
     this.typedSince++;
-    this.send(String.fromCharCode(this.tracker.type(performance.now())));
+    // Epoch ms (timeOrigin + now): comparable across the room's client processes.
+    this.send(String.fromCharCode(this.tracker.type(performance.timeOrigin + performance.now())));
   }
 
   close(): void {
@@ -149,14 +155,16 @@ async function main(): Promise<void> {
     joinMs: learners.map((l) => l.joinMs!).filter((x) => x !== undefined),
     checkMs: learners.map((l) => l.checkMs).filter((x): x is number => x !== undefined),
     echoMs: learners.flatMap((l) => l.tracker.latencies),
+    echoTypedAt: learners.flatMap((l) => l.tracker.typedAt),
+    joinedAt: learners.map((l) => l.joinedAt!).filter((x) => x !== undefined),
     lost: learners.reduce((n, l) => n + l.tracker.outstanding, 0),
     broadcastBytes: learners.map((l) => l.demoBytes),
     failed: [...failed, ...learners.filter((l) => l.failed).map((l) => l.failed!), ...learners.filter((l) => l.checkMs === undefined).map(() => 'step 1 never passed')],
     cpuPct: ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const l of learners) l.close();
-  setTimeout(() => process.exit(0), 200);
+  // Exit once the whole line is out: a pipe takes 64 KiB at a time, and the line is larger.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => setTimeout(() => process.exit(0), 200));
 }
 
 void main();

@@ -25,6 +25,7 @@ export interface RoomFigures {
   join: number[];
   check: number[];
   echo: number[];
+  echoSettled: number[];
   lost: number;
   dashboard: number[];
   broadcastMin: number;
@@ -95,6 +96,12 @@ export async function rehearse(learners: number, seconds: number): Promise<RoomF
       join: all('joinMs'),
       check: all('checkMs'),
       echo: all('echoMs'),
+      // The room settled: keys typed after the last learner got its prompt (no sandbox being made).
+      echoSettled: (() => {
+        const last = Math.max(...all('joinedAt'));
+        const at = all('echoTypedAt');
+        return all('echoMs').filter((_, i) => at[i] > last + 1000);
+      })(),
       lost: results.reduce((n, r) => n + r.lost, 0),
       dashboard,
       broadcastMin: Math.min(...all('broadcastBytes')),
@@ -116,7 +123,7 @@ export async function benchRoom(rows: Row[], quick: boolean): Promise<void> {
   process.stderr.write(`bench: room: ${n} learners…\n`);
   const f = await rehearse(n, seconds);
   const p = (xs: number[], q: number) => percentile(xs, q);
-  process.stderr.write(`bench: room ${n}: ${JSON.stringify({ ...f, join: undefined, check: undefined, echo: undefined, dashboard: undefined, failed: f.failed.slice(0, 5) })}\n`);
+  process.stderr.write(`bench: room ${n}: ${JSON.stringify({ ...f, join: undefined, check: undefined, echo: undefined, echoSettled: undefined, dashboard: undefined, failed: f.failed.slice(0, 5) })}\n`);
   const tag = `${n} learners (${f.joined} joined, ${f.failed.length} failures, ${f.lost} keys lost)`;
   rows.push(row(`room: join p50, ${tag}`, p(f.join, 50), 'ms', 'join, one learner alone', p(one.join, 50)));
   rows.push(row(`room: join p99, ${n} learners`, p(f.join, 99), 'ms', 'join, one learner alone', p(one.join, 99)));
@@ -124,6 +131,7 @@ export async function benchRoom(rows: Row[], quick: boolean): Promise<void> {
   rows.push(row(`room: check latency p99, ${n} learners`, p(f.check, 99), 'ms', 'one learner alone', p(one.check, 99)));
   rows.push(row(`room: echo p50, ${n} learners`, p(f.echo, 50), 'ms', 'one learner alone', p(one.echo, 50)));
   rows.push(row(`room: echo p99, ${n} learners`, p(f.echo, 99), 'ms', 'one learner alone', p(one.echo, 99)));
+  rows.push(row(`room: echo p99 once all ${n} had joined (${f.echoSettled.length} keys)`, p(f.echoSettled, 99), 'ms', 'one learner alone, joined', p(one.echoSettled, 99)));
   rows.push(row(`room: dashboard p99, ${n} learners`, p(f.dashboard, 99), 'ms', 'one learner alone', p(one.dashboard, 99)));
   rows.push(row(`room: longest event-loop block, ${n} learners`, f.loopMaxMs, 'ms', 'one learner alone', one.loopMaxMs));
   rows.push(row(`room: broadcast bytes to the slowest learner`, f.broadcastMin, 'B', 'one learner alone', one.broadcastMin));
