@@ -31,6 +31,9 @@ export interface LoadFigures {
   failed: string[];
   loopMaxMs: number;
   serverCpuPct: number;
+  /** The whole host's CPU (both cores, every process, the kernel) busy while the room typed, in %; and its system share. */
+  hostBusyPct: number;
+  hostSystemPct: number;
   serverRssMiB: number;
   clientCpuPct: number;
   memPerSessionMiB: number;
@@ -76,6 +79,13 @@ async function runClient(ws: string, sessions: { id: string; token: string }[], 
   };
 }
 
+/** /proc/stat's first line: every core's jiffies, idle (idle + iowait) and system (system + irq + softirq). */
+function hostCpu(): { total: number; idle: number; system: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
+  return { total: user + nice + system + idle + iowait + irq + softirq + (steal ?? 0), idle: idle + iowait, system: system + irq + softirq };
+}
+
 export async function measureLoad(n: number, seconds: number): Promise<LoadFigures> {
   const srv = await childServer(['--memory', '96M', '--max-sessions', String(Math.max(n + 10, 20)), '--detach-grace-ms', '600000']);
   try {
@@ -101,7 +111,9 @@ export async function measureLoad(n: number, seconds: number): Promise<LoadFigur
     for (let i = 0; i < sessions.length; i += PER_CLIENT) clients.push(await runClient(srv.ws, sessions.slice(i, i + PER_CLIENT), seconds));
     await new Promise((r) => setTimeout(r, 3000)); // the prompts' flurry is over
     await srv.loop('reset');
+    const cpu0 = hostCpu();
     const results = await Promise.all(clients.map((c) => c.go()));
+    const cpu1 = hostCpu();
     const loop = await srv.loop('read');
     const latencies = results.flatMap((r) => r.latencies);
     const fig: LoadFigures = {
@@ -116,6 +128,8 @@ export async function measureLoad(n: number, seconds: number): Promise<LoadFigur
       failed: [...failed, ...results.flatMap((r) => r.failed)],
       loopMaxMs: loop.maxMs,
       serverCpuPct: loop.cpuPct,
+      hostBusyPct: (100 * (cpu1.total - cpu0.total - (cpu1.idle - cpu0.idle))) / Math.max(1, cpu1.total - cpu0.total),
+      hostSystemPct: (100 * (cpu1.system - cpu0.system)) / Math.max(1, cpu1.total - cpu0.total),
       serverRssMiB: rssMiB(srv.pid),
       clientCpuPct: results.reduce((a, r) => a + r.cpuPct, 0),
       memPerSessionMiB: sandboxesMemory(srv.dataDir) / MiB / Math.max(1, sessions.length),
@@ -145,6 +159,7 @@ export async function benchLoad(rows: Row[], quick: boolean, argv = process.argv
     rows.push(row(`echo max, ${f.n} sessions`, f.max, 'ms', `echo max, ${base.n} session`, base.max));
     rows.push(row(`longest event-loop block, ${f.n} sessions`, f.loopMaxMs, 'ms', `longest block, ${base.n} session`, base.loopMaxMs));
     rows.push(row(`server CPU, ${f.n} sessions typing (% of one core)`, f.serverCpuPct, '%', `server CPU, ${base.n} session`, base.serverCpuPct));
+    rows.push(row(`host CPU busy, ${f.n} sessions (% of both cores; ${f.hostSystemPct.toFixed(0)}% in the kernel)`, f.hostBusyPct, '%', `host busy, ${base.n} session`, base.hostBusyPct));
     rows.push(row(`load generator CPU, ${f.n} sessions (% of one core)`, f.clientCpuPct, '%', `load generator, ${base.n} session`, base.clientCpuPct));
     rows.push(row(`server RSS, ${f.n} sessions`, f.serverRssMiB, 'MiB', `server RSS, ${base.n} session`, base.serverRssMiB));
     rows.push(row(`sandbox memory per session, ${f.n} sessions`, f.memPerSessionMiB, 'MiB', `per session, ${base.n} session`, base.memPerSessionMiB));
