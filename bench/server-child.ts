@@ -52,11 +52,17 @@ if (process.send) {
   process.channel?.unref();
 }
 
-process.on('SIGTERM', () => {
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
   void (async () => {
     await app.close();
     if (app.cgroupDriver) await removeEmptyParents(app.cgroupDriver, config.prefix);
     placement?.release();
     process.exit(0);
   })();
-});
+};
+process.on('SIGTERM', stop);
+// The benchmark that started it died (a crash, Ctrl-C): stop too, and leave nothing behind.
+process.on('disconnect', stop);
