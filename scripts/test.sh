@@ -9,9 +9,6 @@ bash scripts/setup.sh --tests || exit 1
 logs=$(mktemp -d /tmp/isoplay-test-logs.XXXXXX)
 status=0
 
-echo "== type-check"
-npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p server/protocol/tsconfig.json && npx tsc --noEmit -p web/tsconfig.json || status=1
-
 # The pure cgroup v2 VM (scripts/v2-vm-job.sh: the v2 tests, then every lab's self-test) is a kernel
 # of its own, so it runs beside the host's phases, niced (nice does not reach across cgroups, so
 # it still shares the CPU with the sandboxes' cgroup as an equal: a cgroup of its own with a low
@@ -19,6 +16,10 @@ npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p server/protocol/tsconfi
 # the host's phases.
 V2VM_TIMEOUT=2400 nice -n 10 bash scripts/run-in-v2-vm.sh "$PWD" bash scripts/v2-vm-job.sh >"$logs/v2.log" 2>&1 &
 vm_pid=$!
+
+# The VM is the longest phase, so it starts first; the type-check runs while it boots.
+echo "== type-check"
+npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p server/protocol/tsconfig.json && npx tsc --noEmit -p web/tsconfig.json || status=1
 
 # One host suite after the other (they share the two cores); several servers may share the host
 # (each data directory's reaper removes only its own sandboxes: server/sandbox/instance.ts).

@@ -4,34 +4,21 @@
 // left with the documented key; xterm.js's screen-reader mode can be switched on; and the kernel
 // view explains itself to a beginner (units, a time axis, the host's namespace inodes, stable rows).
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeSerious, CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
-import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
+import { axeSerious, CHROMIUM, NO_CHROMIUM, openPlayground, screenshot, useBrowserServer, waitForTerm } from '../helpers/browser.js';
+import { TEST_INSTRUCTOR_KEY, type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  srv = await startServer({ poolSize: 1, maxSessions: 12, detachGraceMs: 20_000 });
-  srv.app.registry.refillPool();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+useBrowserServer({ poolSize: 1, maxSessions: 12, detachGraceMs: 20_000 }, { refillPool: true }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
-async function openPage(url = '/', viewport = { width: 1366, height: 768 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(srv.base + url);
-  await waitForTerm(page, /root@/);
-  return page;
-}
+const openPage = (url = '/', viewport = { width: 1366, height: 768 }): Promise<Page> => openPlayground(browser, srv.base, url, viewport, /root@/);
 
 /** Every visible text in the page drawn smaller than 12 px (CSS pixels), with where it is. */
 async function tinyText(page: Page): Promise<string[]> {

@@ -2,24 +2,18 @@
 // own browser context, as on three laptops). The instructor follows a learner and sees what she
 // types, takes her keyboard (her page says so) and gives it back, then broadcasts a demo terminal
 // that shows on every learner page (hide, show, pop out).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeSerious, CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
-import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
+import { axeSerious, CHROMIUM, NO_CHROMIUM, screenshot, termText, useBrowserServer, waitForTerm } from '../helpers/browser.js';
+import { TEST_INSTRUCTOR_KEY, type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  srv = await startServer({ poolSize: 0, maxSessions: 12, detachGraceMs: 20_000 });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+useBrowserServer({ poolSize: 0, maxSessions: 12, detachGraceMs: 20_000 }, { refillPool: false }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
 async function type(page: Page, selector: string, text: string): Promise<void> {

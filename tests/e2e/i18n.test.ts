@@ -2,25 +2,18 @@
 // and sandbox: a Portuguese browser gets the page in Portuguese (top bar, lab list, lab panel, a
 // failed check's message from the lab's translation), the picker switches to English and the
 // choice outlives a reload, and a lab without a translation says once that it is in English.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { CHROMIUM, NO_CHROMIUM, screenshot, useBrowserServer, waitForTerm } from '../helpers/browser.js';
+import { type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  srv = await startServer({ poolSize: 1, maxSessions: 8, detachGraceMs: 30_000 });
-  srv.app.registry.refillPool();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+useBrowserServer({ poolSize: 1, maxSessions: 8, detachGraceMs: 30_000 }, { refillPool: true }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
 /** A browser whose language is `locale` (navigator.language, Accept-Language), with a fresh profile. */

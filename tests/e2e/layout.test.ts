@@ -2,34 +2,21 @@
 // splitters (pointer and keys) remembered across a reload, collapsing panels, the terminal's 80
 // columns at 1200 px and in the presenter view at 1280x720, one panel at a time on a phone with
 // the extra keys reaching the real shell, and the terminal still drawing after WebGL is lost.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { CHROMIUM, launch, NO_CHROMIUM, openPlayground, screenshot, termText, useBrowserServer, waitForTerm } from '../helpers/browser.js';
+import { type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  srv = await startServer({ poolSize: 1, maxSessions: 16, detachGraceMs: 5_000 });
-  srv.app.registry.refillPool();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+useBrowserServer({ poolSize: 1, maxSessions: 16, detachGraceMs: 5_000 }, { refillPool: true }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
-async function openPage(width: number, height: number, url = '/'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(srv.base + url);
-  await waitForTerm(page, /root@sandbox/);
-  return page;
-}
+const openPage = (width: number, height: number, url = '/'): Promise<Page> => openPlayground(browser, srv.base, url, { width, height });
 
 const cols = (page: Page) => page.evaluate(() => window.__isoplay.terminals.shell.cols);
 const widthOf = async (page: Page, sel: string) => (await page.locator(sel).boundingBox())?.width ?? 0;

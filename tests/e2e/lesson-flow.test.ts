@@ -2,34 +2,21 @@
 // put and nothing moves under the pointer, whole commands, predictions marked, a question before
 // a sandbox is deleted, a card when the session ends, an unmistakable disconnect, the next lab
 // suggested, and errors that are not dead ends.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
+import { CHROMIUM, NO_CHROMIUM, openPlayground, screenshot, termText, useBrowserServer, waitForTerm } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  srv = await startServer({ poolSize: 1, maxSessions: 16, detachGraceMs: 30_000 });
-  srv.app.registry.refillPool();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+useBrowserServer({ poolSize: 1, maxSessions: 16, detachGraceMs: 30_000 }, { refillPool: true }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
-async function openPage(url = '/', viewport = { width: 1366, height: 768 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(srv.base + url);
-  await waitForTerm(page, /root@sandbox/);
-  return page;
-}
+const openPage = (url = '/', viewport = { width: 1366, height: 768 }): Promise<Page> => openPlayground(browser, srv.base, url, viewport);
 
 const sessionId = (page: Page) => page.evaluate(() => window.__isoplay.session?.id);
 

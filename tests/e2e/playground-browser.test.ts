@@ -1,36 +1,23 @@
 // The playground in a real browser (Debian chromium): a learner types, resizes, pastes, reloads,
 // completes a lab by clicking its exec blocks, and watches an OOM kill in the kernel view.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, canvasPixels, ensureWebBuilt, launch, screenshot, termText, waitForTerm } from '../helpers/browser.js';
+import { canvasPixels, CHROMIUM, NO_CHROMIUM, openPlayground, screenshot, termText, useBrowserServer, waitForTerm } from '../helpers/browser.js';
 import { vmUnavailable } from '../../server/labs/catalog.js';
 import { TEST_INSTRUCTOR_KEY, startServer, type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 const vmMissing = vmUnavailable();
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  // Closed pages leave detached sessions for the grace period: room for every test's pages.
-  srv = await startServer({ poolSize: 1, maxSessions: 24, detachGraceMs: 30_000 });
-  srv.app.registry.refillPool();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+// Closed pages leave detached sessions for the grace period: room for every test's pages.
+useBrowserServer({ poolSize: 1, maxSessions: 24, detachGraceMs: 30_000 }, { refillPool: true }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
-async function openPage(url = '/'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(srv.base + url);
-  await waitForTerm(page, /root@sandbox/);
-  return page;
-}
+const openPage = (url = '/'): Promise<Page> => openPlayground(browser, srv.base, url, { width: 1400, height: 860 });
 
 
 /** Answers each step's prediction and clicks its Run buttons, as a learner would, until it passes. */

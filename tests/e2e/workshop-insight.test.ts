@@ -4,25 +4,19 @@
 // "Resolve" (by keyboard) lowers the learner's hand; announcements reach every learner, a learner
 // dismisses one (remembered across a reload) and the instructor expires another. axe-clean, and
 // a look at the page with 60 learners.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CreateWorkshopResponse } from '../../server/protocol/api.js';
-import { axeSerious, CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
-import { postWorkshop, startServer, type TestServer } from '../helpers/server.js';
+import { axeSerious, CHROMIUM, NO_CHROMIUM, screenshot, useBrowserServer, waitForTerm } from '../helpers/browser.js';
+import { postWorkshop, type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  srv = await startServer({ poolSize: 0, maxSessions: 12, detachGraceMs: 30_000 });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+useBrowserServer({ poolSize: 0, maxSessions: 12, detachGraceMs: 30_000 }, { refillPool: false }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
 /** The one place this file creates a workshop (the lead switches it to the server-wide key at merge). */

@@ -6,24 +6,18 @@
 // extends and ends the workshop (the remaining learner's page says why), and downloads the CSV.
 // A second workshop ends by its clock: the learner's page warns twice, then says it ended.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, ensureWebBuilt, launch, screenshot, waitForTerm } from '../helpers/browser.js';
-import { TEST_INSTRUCTOR_KEY, createWorkshop, startServer, type TestServer } from '../helpers/server.js';
+import { CHROMIUM, NO_CHROMIUM, screenshot, useBrowserServer, waitForTerm } from '../helpers/browser.js';
+import { TEST_INSTRUCTOR_KEY, createWorkshop, type TestServer } from '../helpers/server.js';
 
-const skipReason = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+const skipReason = NO_CHROMIUM;
 let srv: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  ensureWebBuilt();
-  srv = await startServer({ maxSessions: 12, detachGraceMs: 30_000, workshopWarningsMs: [8000, 4000] });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
+useBrowserServer({ maxSessions: 12, detachGraceMs: 30_000, workshopWarningsMs: [8000, 4000] }, { refillPool: false }, (s, b) => {
+  srv = s;
+  browser = b;
 });
 
 async function learner(code: string, name: string): Promise<Page> {

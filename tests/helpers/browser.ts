@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../server/config.js';
+import { afterAll, beforeAll } from 'vitest';
+import { PROJECT_ROOT, type Config } from '../../server/config.js';
+import { startServer, type TestServer } from './server.js';
 
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 export const SHOTS = path.join(os.tmpdir(), 'isoplay-shots');
@@ -16,6 +18,39 @@ export async function launch(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** A browser test's title suffix when chromium is missing (the test then skips, saying why). */
+export const NO_CHROMIUM = CHROMIUM ? '' : ' (skipped: Debian chromium is not installed)';
+
+/**
+ * The set-up every browser test file shares: the page built, a real server (with its pool filled
+ * first when `refillPool`), chromium; both closed after the file. `use` receives them.
+ */
+export function useBrowserServer(overrides: Partial<Config>, opts: { refillPool?: boolean }, use: (srv: TestServer, browser: Browser) => void): void {
+  let srv: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!CHROMIUM) return;
+    ensureWebBuilt();
+    srv = await startServer(overrides);
+    if (opts.refillPool) srv.app.registry.refillPool();
+    browser = await launch();
+    use(srv, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+}
+
+/** A new page on `base + url`, its errors printed, once the shell's prompt is there. */
+export async function openPlayground(browser: Browser, base: string, url = '/', viewport = { width: 1366, height: 768 }, prompt = /root@sandbox/): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(base + url);
+  await waitForTerm(page, prompt);
+  return page;
 }
 
 /** Builds the page once if dist/web is missing or older than its sources. */

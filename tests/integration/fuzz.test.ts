@@ -124,7 +124,9 @@ describe('fuzzing the HTTP API and the socket decoders', () => {
   }, 180_000);
 
   it(`terminal sockets fed random, malformed and oversized binary and text frames close with a documented code or carry on; the canary keeps echoing (seed ${SEED})`, async () => {
-    const v = victims[0];
+    // A session of its own: the HTTP fuzz above may have ended the victims (then every socket here
+    // would close with 4000, and no malformed frame would ever be read: seed 324296 did that).
+    const v = await createSession(srv.base);
     const closes = new Map<number, number>();
     const frame = fc.oneof(
       fc.uint8Array({ maxLength: 64 }),
@@ -144,7 +146,14 @@ describe('fuzzing the HTTP API and the socket decoders', () => {
         await new Promise<void>((resolve) => ws.once('open', () => resolve()));
         const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
         for (const f of frames) if (ws.readyState === WebSocket.OPEN) ws.send(f, { binary: typeof f !== 'string' });
-        const code = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 300))]);
+        // A ping after the frames is a barrier: the server reads frames in order and answers a ping
+        // only while open, so a pong means it read every frame and carried on (-1), and a close
+        // means a frame was refused. (A 300 ms wait instead counted refusals as "carried on" on a
+        // loaded CI host, and no 4400 was seen at all.)
+        const pong = new Promise<number>((resolve) => ws.once('pong', () => resolve(-1)));
+        if (ws.readyState === WebSocket.OPEN) ws.ping();
+        const code = await Promise.race([closed, pong, new Promise<number>((r) => setTimeout(() => r(-2), 15_000))]);
+        if (code === -2) throw new Error('neither a close nor a pong within 15 s: the server stopped reading this socket');
         if (code === -1) ws.close();
         closes.set(code, (closes.get(code) ?? 0) + 1);
         if (code !== -1 && !DOCUMENTED_CLOSE.has(code)) throw new Error(`closed with ${code}`);
@@ -160,7 +169,7 @@ describe('fuzzing the HTTP API and the socket decoders', () => {
   }, 180_000);
 
   it(`event sockets fed random text and binary close with a documented code or ignore it; bad ids and tokens close with theirs (seed ${SEED})`, async () => {
-    const v = victims[1];
+    const v = await createSession(srv.base); // its own, as above
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.constant(v.id), text),
