@@ -77,7 +77,9 @@ async function testLab(lab: Lab, factory: ReturnType<typeof createSandboxFactory
       if (r.exitCode !== 0) throw new Error(`setup.sh exited ${r.exitCode}: ${r.stderr.trim()}`);
     }
     for (const [i, step] of lab.steps.entries()) {
-      const env = stepEnv(lab, i);
+      // A check's own HTTP timeouts (curl -m) grow with its limit on a slow host (the emulated v2 VM:
+      // 180 s gives 30 s); on a normal host they stay the 5 s a learner's check uses.
+      const env = { ...stepEnv(lab, i), ISOPLAY_HTTP_TIMEOUT: String(Math.max(5, Math.round(config.checkTimeoutMs / 6000))) };
       const t0 = performance.now();
       const before = await runCheck(sandbox, step.checkScript, config.checkTimeoutMs, env, step.failures, step.checkKind === 'file' ? 'sandbox' : 'kernel');
       if (before.status !== 'failed') {

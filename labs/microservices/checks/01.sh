@@ -9,7 +9,7 @@ pid=$1
 own_container "$pid" catalog
 has_addr "$pid" 10.0.0.2 || fail no-address "The catalog (PID $(inner_of "$pid")) runs in a network namespace without the address 10.0.0.2: ip -n catalog addr add 10.0.0.2/24 dev eth0"
 listens "$pid" 8080 || fail not-listening "The catalog (PID $(inner_of "$pid")) does not listen on port 8080 in its network namespace."
-out=$(curl -s -m 3 http://10.0.0.2:8080/api/items | head -n 1 | head -c 300)
+out=$(curl -s -m "${ISOPLAY_HTTP_TIMEOUT:-5}" http://10.0.0.2:8080/api/items | head -n 1 | head -c 300)
 case $out in
   *'"service":"catalog"'*) pass "The catalog answers at 10.0.0.2:8080 from its own $(readlink "/proc/$pid/ns/net") and $(readlink "/proc/$pid/ns/pid"): $out" ;;
 esac

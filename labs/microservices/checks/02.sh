@@ -15,7 +15,7 @@ for c in $cats; do
 done
 has_addr "$shop" 10.0.0.3 || fail no-address "The shop (PID $(inner_of "$shop")) runs in a network namespace without the address 10.0.0.3: ip -n shop addr add 10.0.0.3/24 dev eth0"
 [ -n "$cats" ] || fail no-catalog "The shop runs, but no catalog does: it has nobody to ask. Start the catalog as in the last step."
-out=$(curl -s -m 5 http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
+out=$(curl -s -m "${ISOPLAY_HTTP_TIMEOUT:-5}" http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
 [ -n "$out" ] || fail not-reachable "Nothing answers at 10.0.0.3:8080: is the shop's eth0 up, and veth-shop on br0 and up?"
 [[ $out =~ \(catalog\ v[0-9]+\ at\ ([0-9.]+)\) ]] || fail catalog-unreachable "The shop answers, but could not reach the catalog: $out"
 ip=${BASH_REMATCH[1]}

@@ -14,7 +14,7 @@ fi
 own_container "$v2" catalog-v2
 has_addr "$v2" 10.0.0.4 || fail no-address "catalog-v2 (PID $(inner_of "$v2")) runs in a network namespace without the address 10.0.0.4: ip -n catalog2 addr add 10.0.0.4/24 dev eth0"
 [ -n "$(service_pids '^busybox httpd -f -p 8080 -h /srv/shop$')" ] || fail no-shop "The shop is gone: start it again as in the last step."
-out=$(curl -s -m 5 http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
+out=$(curl -s -m "${ISOPLAY_HTTP_TIMEOUT:-5}" http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
 case $out in
   *'(catalog v2 at 10.0.0.4)'*) pass "Deployed without touching the shop: $out" ;;
 esac

@@ -31,7 +31,7 @@ shop=$1
 [ -n "$shop" ] || fail no-shop "The shop is gone: start it again as in step 2."
 ! grep -qx "$shop" <<< "$members" || fail shop-in-cgroup "The shop (PID $(inner_of "$shop")) is in the catalog's cgroup too: only the catalog belongs there."
 [ "${ooms:-0}" -ge 1 ] || fail no-oom-kill "The catalog runs in its cgroup (PID $(inner_of "$incg")), but the kernel counts no OOM kill there yet ($where): ask the shop for an export."
-out=$(curl -s -m 5 http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
+out=$(curl -s -m "${ISOPLAY_HTTP_TIMEOUT:-5}" http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
 case $out in
   shop:*) pass "The kernel OOM-killed $ooms process(es) in the catalog's cgroup ($where), the catalog (PID $(inner_of "$incg")) and the shop (PID $(inner_of "$shop")) live on: $out" ;;
 esac

@@ -36,7 +36,7 @@ targets=$(printf '%s\n' "${net_of[@]}" | sort -u | wc -l)
 [ "$targets" -ge 2 ] || fail same-replica "The DNAT rules for $VIP lead to $(printf '%s ' "${!net_of[@]}")but all to one replica's network namespace: point them at two replicas."
 before=$rules
 for _ in 1 2 3 4; do
-  out=$(nsenter -t "$shop" -n curl -s -m 3 "http://$VIP:8080/api/items" | head -c 300)
+  out=$(nsenter -t "$shop" -n curl -s -m "${ISOPLAY_HTTP_TIMEOUT:-5}" "http://$VIP:8080/api/items" | head -c 300)
   [[ $out == *'"service":"catalog"'* ]] || fail not-balanced "From the shop's network namespace, $VIP:8080 did not answer like a catalog (${out:-nothing})."
 done
 after=$(nat_rules "$shop")
@@ -44,7 +44,7 @@ after=$(nat_rules "$shop")
 grew=$(paste -d ' ' <(echo "$before") <(echo "$after") | awk '$3 > $1 { print $4 }' | sort -u)
 hit=$(for ip in $grew; do echo "${net_of[$ip]}"; done | sort -u | grep -c .)
 [ "$hit" -ge 2 ] || fail not-balanced "Four requests to $VIP went through the DNAT rules to only $(echo $grew | wc -w) replica(s) ($(echo $grew)): make the first rule take every second connection (-m statistic --mode nth --every 2 --packet 0)."
-order=$(curl -s -m 5 http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
+order=$(curl -s -m "${ISOPLAY_HTTP_TIMEOUT:-5}" http://10.0.0.3:8080/cgi-bin/order | head -n 1 | head -c 300)
 case $order in
   *"at $VIP)"*) pass "Four requests to $VIP were balanced by the kernel over replicas at $(echo $grew) ($(echo $(awk '{print $2": "$1" packets"}' <<< "$after" | paste -sd, -))), and the shop uses it: $order" ;;
 esac
