@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { execa, type Options } from 'execa';
+import { replyOf, type SpawnReply } from './execa-reply.mjs';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -54,19 +55,6 @@ export class CommandError extends Error {
 export function shellQuote(arg: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-interface SpawnReply {
-  id: number;
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  failed: boolean;
-  /** The errno of a command that could not start (ENOENT, EACCES). */
-  code?: string;
-  message?: string;
 }
 
 type SpawnOptions = Pick<Options, 'timeout' | 'input' | 'env' | 'extendEnv' | 'cwd' | 'stripFinalNewline' | 'forceKillAfterDelay'>;
@@ -234,19 +222,9 @@ class Spawner {
 
 export const spawner = new Spawner();
 
-async function inProcess(file: string, args: readonly string[], options: SpawnOptions): Promise<SpawnReply> {
-  const r = await execa(file, args, { ...options, reject: false });
-  return {
-    id: 0,
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
-    timedOut: Boolean(r.timedOut),
-    failed: Boolean(r.failed),
-    code: (r as { code?: string }).code,
-    message: r.originalMessage ?? r.shortMessage,
-  };
+/** Commands start in the isoplay-spawner helper unless ISOPLAY_SPAWNER=off (the benchmarks' baseline). */
+export function spawnerOn(): boolean {
+  return process.env.ISOPLAY_SPAWNER !== 'off';
 }
 
 export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -261,7 +239,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
     stripFinalNewline: false,
     forceKillAfterDelay: 1000,
   };
-  const r = process.env.ISOPLAY_SPAWNER === 'off' ? await inProcess(file, args, options) : await spawner.run(file, args, options);
+  const r = spawnerOn() ? await spawner.run(file, args, options) : replyOf(await execa(file, args, { ...options, reject: false }), 0);
   // A command that could not start (ENOENT, EACCES) has no exit code, only the errno.
   const spawnError = r.failed && r.exitCode === undefined && !r.signal && !r.timedOut && r.code ? `${r.code}: ${r.message}` : undefined;
   const result: RunResult = {

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../config.js';
 import { isDiskFull, IsoplayError } from '../errors.js';
 import type { CgroupDriver, CgroupHandle } from './cgroups/driver.js';
 import { cgroupDirsOf, type CgroupLayout } from './cgroups/detect.js';
-import { runCommand, spawner, type LongChild, type RunResult } from './exec.js';
+import { runCommand, spawner, spawnerOn, type LongChild, type RunResult } from './exec.js';
 import { buildCreateOps, buildEnterArgs, type EnterTarget, type HostFacts } from './namespaces/args.js';
 import { encodeOps } from './init/ops.js';
 import { WORLD_SCRIPT } from './world.js';
@@ -175,7 +175,7 @@ export class SandboxRuntime implements SandboxFactory {
       // The monitor is started by the spawner helper (exec.ts), not by a fork of this process on the
       // loop that serves every terminal; it dies with its parent, so it is told the helper's pid.
       // ISOPLAY_SPAWNER=off: this process starts it (the benchmarks' baseline).
-      const remote = process.env.ISOPLAY_SPAWNER !== 'off';
+      const remote = spawnerOn();
       const ops = buildCreateOps(spec, cgroup, this.facts, {
         serverPid: remote ? spawner.parentPid() : process.pid,
         returnProcs: ownProcsFiles(this.layout, fsSync.readFileSync('/proc/self/cgroup', 'utf8')),

@@ -17,6 +17,7 @@
 //                   | { id, kind: 'exit', code, signal } | { id, kind: 'error', message }
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
+import { replyOf } from './execa-reply.mjs';
 
 process.title = 'isoplay-spawner';
 const running = new Set();
@@ -25,18 +26,7 @@ async function run({ id, file, args, options }) {
   const sub = execa(file, args, { ...options, reject: false });
   running.add(sub);
   try {
-    const r = await sub;
-    process.send?.({
-      id,
-      exitCode: r.exitCode,
-      signal: r.signal,
-      stdout: String(r.stdout ?? ''),
-      stderr: String(r.stderr ?? ''),
-      timedOut: Boolean(r.timedOut),
-      failed: Boolean(r.failed),
-      code: r.code,
-      message: r.originalMessage ?? r.shortMessage,
-    });
+    process.send?.(replyOf(await sub, id));
   } catch (e) {
     process.send?.({ id, stdout: '', stderr: '', timedOut: false, failed: true, code: e?.code ?? 'ERR', message: String(e?.message ?? e) });
   } finally {
