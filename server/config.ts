@@ -95,6 +95,8 @@ export interface Config {
   /** Full origins (scheme://host:port) allowed besides those whose host is allowed; '*' allows any. */
   allowedOrigins: string[];
   checkTimeoutMs: number;
+  /** How long a new sandbox's init may take to say it is ready (a slow or emulated host needs more). */
+  sandboxStartTimeoutMs: number;
   /**
    * The server-wide instructor key that creating a workshop needs. Unset: generated at first start
    * into <dataDir>/instructor-key (mode 0600) and shown on the console when it is a terminal.
@@ -153,6 +155,7 @@ export function defaultConfig(): Config {
     allowedHosts: [],
     allowedOrigins: [],
     checkTimeoutMs: 10_000,
+    sandboxStartTimeoutMs: 10_000,
     instructorKey: undefined,
     workshopWarningsMs: [10 * 60_000, 2 * 60_000],
     metricsToken: '',
@@ -198,6 +201,7 @@ const KEYS: { key: string; flag: string; env: string; kind: Kind; min?: number }
   { key: 'allowedHosts', flag: '--allowed-hosts', env: 'ISOPLAY_ALLOWED_HOSTS', kind: 'list' },
   { key: 'allowedOrigins', flag: '--allowed-origins', env: 'ISOPLAY_ALLOWED_ORIGINS', kind: 'list' },
   { key: 'checkTimeoutMs', flag: '--check-timeout-ms', env: 'ISOPLAY_CHECK_TIMEOUT_MS', kind: 'int', min: 100 },
+  { key: 'sandboxStartTimeoutMs', flag: '--sandbox-start-timeout-ms', env: 'ISOPLAY_SANDBOX_START_TIMEOUT_MS', kind: 'int', min: 1000 },
   { key: 'instructorKey', flag: '--instructor-key', env: 'ISOPLAY_INSTRUCTOR_KEY', kind: 'string' },
   { key: 'metricsToken', flag: '--metrics-token', env: 'ISOPLAY_METRICS_TOKEN', kind: 'string' },
   { key: 'logLevel', flag: '--log-level', env: 'ISOPLAY_LOG_LEVEL', kind: 'level' },

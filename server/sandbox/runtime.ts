@@ -202,7 +202,7 @@ export class SandboxRuntime implements SandboxFactory {
           await Promise.race([exited, timer(1000)]);
         }
       });
-      const init = await waitForReady(monitor, 10_000);
+      const init = await waitForReady(monitor, this.config.sandboxStartTimeoutMs);
       monitor.stdout!.resume();
       monitor.stderr!.resume();
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.js';
+import { SLOW_HOST_ENV } from './slow-host.js';
 import { createCgroupDriver, type DriverWithLayout } from '../../server/sandbox/cgroups/index.js';
 import { createSandboxFactory, type SandboxRuntime } from '../../server/sandbox/index.js';
 import { runCommand } from '../../server/sandbox/exec.js';
@@ -18,7 +19,7 @@ export interface Kit {
 export async function makeKit(overrides: Partial<Config> = {}): Promise<Kit> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-test-'));
   // No "internet" unless a test asks for it (two more processes in every sandbox; see server/sandbox/world.ts).
-  const config = loadConfig([], {}, { dataDir, logLevel: 'silent', world: false, ...overrides });
+  const config = loadConfig([], SLOW_HOST_ENV, { dataDir, logLevel: 'silent', world: false, ...overrides });
   const driver = await createCgroupDriver(config);
   return { config, driver, factory: createSandboxFactory(config, driver) };
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type AppDeps, type IsoplayApp } from '../../server/app.js';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../server/config.js';
+import { SLOW_HOST_ENV } from './slow-host.js';
 
 export interface TestServer {
   app: IsoplayApp;
@@ -24,7 +25,7 @@ export const TEST_INSTRUCTOR_KEY = 'test-instructor-key-0123456789';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isoplay-test-'));
-  return loadConfig([], {}, {
+  return loadConfig([], SLOW_HOST_ENV, {
     dataDir,
     logLevel: 'silent',
     poolSize: 0,

@@ -70,6 +70,14 @@ describe('config', () => {
     expect([c.trustProxy, c.maxSessionsPerClient, c.workshopSessionRateMax, c.sessionRateWindowMs, c.unattachedGraceMs]).toEqual([['10.0.0.1'], 2, 500, 30000, 5000]);
   });
 
+  it("reads the sandbox start timeout (10 s unless raised; under a second is refused, naming the key)", () => {
+    expect(loadConfig().sandboxStartTimeoutMs).toBe(10_000);
+    expect(loadConfig([], { ISOPLAY_SANDBOX_START_TIMEOUT_MS: '120000' }).sandboxStartTimeoutMs).toBe(120_000);
+    const e = configError(() => loadConfig(['--sandbox-start-timeout-ms', '50']));
+    expect(e.code).toBe('ISOPLAY_ERR_CONFIG');
+    expect(e.message).toContain('sandboxStartTimeoutMs');
+  });
+
   it('refuses a pool as large as the capacity', () => {
     const e = configError(() => loadConfig(['--max-sessions', '3', '--pool-size', '3']));
     expect(e.params.key).toBe('poolSize');
