@@ -91,7 +91,7 @@ describe.skipIf(!CHROMIUM)(`the page for a keyboard and a screen reader${skipRea
     expect(await page.getAttribute('.kv-events', 'role')).toBe('log');
     // The charts are images with a summary a screen reader reads.
     expect(await page.getAttribute('.kv-cgroup[data-path="/"] .kv-chart[data-kind="memory"]', 'role')).toBe('img');
-    expect(await page.getAttribute('.kv-cgroup[data-path="/"] .kv-chart[data-kind="memory"]', 'aria-label')).toMatch(/^Memory of your sandbox over the last .*: now [\d.]+ MiB, highest [\d.]+ MiB, limit 256 MiB\.$/);
+    expect(await page.getAttribute('.kv-cgroup[data-path="/"] .kv-chart[data-kind="memory"]', 'aria-label')).toMatch(/^Memory of your sandbox over the last .*: now [\d.]+ MiB, highest [\d.]+ MiB, limit 256 MiB, highest the kernel recorded [\d.]+ MiB\.$/);
     expect(await page.getAttribute('.kv-cgroup[data-path="/"] .kv-chart[data-kind="cpu"]', 'aria-label')).toMatch(/^CPU use of your sandbox .* in % of one CPU: now \d+%/);
 
     // A failed check: its result is announced (a status, and the page's live region says it).
@@ -309,6 +309,15 @@ describe.skipIf(!CHROMIUM)(`the page for a keyboard and a screen reader${skipRea
       }),
     );
     expect(spans).toEqual([[120, 0], [120, 0], [120, 0]]);
+    // Its ticks stand at whole steps back from "now" (never "-71 s", which moves every second).
+    const ticks = await page.$$eval('.kv-cgroup[data-path="/"] .kv-chart', (charts) =>
+      charts.map((c) => {
+        const u = (c as HTMLElement & { plot: { axes: { splits: (u: unknown, i: number, min: number, max: number) => number[] }[]; scales: { x: { min: number; max: number } } } }).plot;
+        const { min, max } = u.scales.x;
+        return u.axes[0].splits(u, 0, min, max).map((x) => Math.round(x - max));
+      }),
+    );
+    for (const tk of ticks) expect([[-120, -90, -60, -30, 0], [-120, -60, 0]]).toContainEqual(tk);
     expect(axes).toEqual([
       { kind: 'memory', time: ['-60 s', 'now'], y: ['64 MiB'] },
       { kind: 'pids', time: ['-60 s', 'now'], y: ['64 pids'] },

@@ -54,6 +54,8 @@ describe.skipIf(!CHROMIUM)(`follow and broadcast in a browser${skipReason}`, () 
     const followBtn = '#ws-rows tr[data-name="Ada"] [data-follow]';
     await teacher.waitForSelector(followBtn, { timeout: 10_000 });
     await teacher.click(followBtn);
+    // Pressed from the click on, not from the roster's next refresh (a few seconds later).
+    expect(await teacher.getAttribute(followBtn, 'aria-pressed')).toBe('true');
     await teacher.waitForSelector('#ws-follow-term .xterm');
     await waitForTerm(teacher, /root@sandbox/, 'follow');
     await type(ada, '.term[data-terminal="shell"]', 'echo followed-$((6*7))');

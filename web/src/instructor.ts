@@ -116,7 +116,6 @@ async function dashboardView(id: string, key: string): Promise<void> {
         if (!b) return;
         if (following() === b.dataset.follow) stopFollowing();
         else void follow($('ws-main'), id, key, b.dataset.follow!);
-        for (const x of $('ws-rows').querySelectorAll('[data-follow]')) x.setAttribute('aria-pressed', String(following() === (x as HTMLElement).dataset.follow));
       };
       mountBroadcast($('ws-main'), id, key);
       // "Open" on a help request follows that learner (instructor/follow-hook.ts).

@@ -19,11 +19,17 @@ interface FollowInfo {
 
 let current: { view?: TermView; events?: EventSocket; unmountKv?: () => void; sid: string } | undefined;
 
+/** Every roster row's Follow button says whether its learner is the one followed (at once, not at the next refresh). */
+function markRows(): void {
+  for (const x of document.querySelectorAll<HTMLElement>('[data-follow]')) x.setAttribute('aria-pressed', String(current?.sid === x.dataset.follow));
+}
+
 function stop(): void {
   current?.view?.dispose();
   current?.events?.dispose();
   current?.unmountKv?.();
   current = undefined;
+  markRows();
 }
 
 /** Closes the follow pane (and its sockets: the keyboard goes back to the learner). */
@@ -54,10 +60,19 @@ export async function follow(host: HTMLElement, wid: string, key: string, sid: s
     else host.append(pane);
   }
   pane.hidden = false;
+  // Followed from the click on: the row's button is pressed while the pane loads, and a second
+  // click (another learner, or Stop) during the load wins over this one.
+  const state: NonNullable<typeof current> = { sid };
+  current = state;
+  markRows();
   let info: FollowInfo;
   try {
     info = await api<FollowInfo>('GET', base, undefined, key);
+    if (current !== state) return;
   } catch (e) {
+    if (current !== state) return;
+    current = undefined;
+    markRows();
     pane.innerHTML = `<h2 id="ws-follow-h">${esc(t('follow.h', { name: '' }))}</h2><p class="ws-muted" role="alert">${esc((e as ApiError).message)}</p>`;
     return;
   }
@@ -84,8 +99,6 @@ export async function follow(host: HTMLElement, wid: string, key: string, sid: s
   };
   pane.scrollIntoView({ block: 'nearest' });
   for (const b of pane.querySelectorAll<HTMLButtonElement>('[data-term]')) b.onclick = () => void follow(host, wid, key, sid, b.dataset.term);
-  const state: NonNullable<typeof current> = { sid };
-  current = state;
   // The learner's kernel view, from their event bus (read-only for the instructor).
   state.events = new EventSocket({ id: sid, token: key } as CreateSessionResponse, undefined, `${base}/events`);
   const ctx = { onEvent: (fn) => state.events!.subscribe(fn) } as Pick<PageContext, 'onEvent'>;

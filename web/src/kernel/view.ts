@@ -12,7 +12,10 @@ import './kernel-view.css';
 
 const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
 const MiB = 1024 * 1024;
-const WINDOW = 120; // samples kept per chart
+/** Seconds of history a chart shows: its time axis always spans this, ending at the newest sample. */
+const WINDOW_S = 120;
+/** A bound on the samples kept per chart (at most two a second arrive: one per sampler tick). */
+const MAX_SAMPLES = 4 * WINDOW_S;
 
 /**
  * "and N more": the server lists a bounded number of processes and cgroups per session (one
@@ -174,6 +177,13 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const newest = u.data[0].at(-1) ?? 0;
     return v.map((x) => (Math.round(x - newest) === 0 ? t('kv.chart.now') : `${Math.round(x - newest)} s`));
   };
+  /** 30 s apart where the chart has room for five labels, else 60 s. */
+  const timeSplits = (plotWidth: number, newest: number) => {
+    const step = plotWidth / (WINDOW_S / 30) >= 52 ? 30 : 60;
+    const out: number[] = [];
+    for (let back = WINDOW_S; back >= 0; back -= step) out.push(newest - back);
+    return out;
+  };
   function makePlot(el: HTMLElement, data: (number | null)[][], height: number, unit: string, series: uPlot.Series[]): uPlot {
     return new uPlot(
       {
@@ -182,13 +192,15 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
         legend: { show: false },
         cursor: { show: false },
         axes: [
-          { ...AXIS, size: 22, space: 60, values: timeAxis },
+          // Ticks at whole steps back from the newest sample (-120 s, -90 s, … now), never at
+          // round absolute times (which read as "-71 s" and move every second).
+          { ...AXIS, size: 22, values: timeAxis, splits: (u, _i, _min, max) => timeSplits(u.width - 64, Number(max)) },
           { ...AXIS, size: 64, values: (_u, v) => v.map((x) => `${x} ${unit}`) },
         ],
         // The time axis is always the whole window, ending at the newest sample: it does not stretch
         // while the chart fills, and one sample alone (a range of zero, which uPlot widens by the
         // value's magnitude, here a billion seconds) still gets a sane axis.
-        scales: { x: { time: false, range: (_u, _min, max) => [Number(max) - WINDOW, Number(max)] }, y: { range: (_u, _min, max) => [0, Math.max(Number(max) || 0, unit === '%' ? 10 : 1)] } },
+        scales: { x: { time: false, range: (_u, _min, max) => [Number(max) - WINDOW_S, Number(max)] }, y: { range: (_u, _min, max) => [0, Math.max(Number(max) || 0, unit === '%' ? 10 : 1)] } },
         series: [{}, ...series.map((x) => ({ width: 1, points: { show: false }, ...x }))],
       },
       data as uPlot.AlignedData,
@@ -228,6 +240,9 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
         memory: slot('memory', 92, 'MiB', [
           { label: 'memory MiB', stroke: '#5ccfe6', fill: 'rgba(92,207,230,0.15)', width: 2 },
           { label: 'limit', stroke: '#f28779', dash: [4, 4] },
+          // The kernel's high-water mark: a burst between two samples still shows (the OOM lab's
+          // hog lives a fraction of a second, so the samples alone often miss it).
+          { label: 'peak', stroke: '#d2a6ff', dash: [2, 3], width: 1.5 },
         ]),
         pids: slot('pids', 72, 'pids', [
           { label: 'pids', stroke: '#95e6a0', fill: 'rgba(149,230,160,0.12)', width: 2 },
@@ -260,6 +275,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const m = card.slots.memory.data;
     m[1].push(c.memory.current / MiB);
     m[2].push(c.memory.max === null ? null : c.memory.max / MiB);
+    m[3].push(c.memory.peak === null ? null : c.memory.peak / MiB);
     const p = card.slots.pids.data;
     p[1].push(c.pids.current);
     p[2].push(c.pids.max);
@@ -267,9 +283,12 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     u[1].push(card.rate.cpu);
     u[2].push(card.rate.throttled);
     u[3].push(quota);
-    if (card.xs.length > WINDOW) {
-      card.xs.shift();
-      for (const s of Object.values(card.slots)) for (const a of s.data.slice(1)) a.shift();
+    // Keep what the axis shows (and the sample just before it, so the line starts at the left edge).
+    let drop = 0;
+    while (drop + 1 < card.xs.length && (card.xs[drop + 1] < t - WINDOW_S || card.xs.length - drop > MAX_SAMPLES)) drop++;
+    if (drop) {
+      card.xs.splice(0, drop);
+      for (const s of Object.values(card.slots)) for (const a of s.data.slice(1)) a.splice(0, drop);
     }
     for (const s of Object.values(card.slots)) if (!s.chart.hidden) s.plot.setData(s.data as uPlot.AlignedData);
     describeCharts(card, path(card));
@@ -285,7 +304,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     const none = t('kv.chart.none');
     const series = (d: (number | null)[]) => d.filter((x): x is number => x !== null);
     const mem = series(card.slots.memory.data[1]);
-    card.slots.memory.chart.setAttribute('aria-label', t('kv.chart.memory', { of, span, now: fmtMiB(c.memory.current), max: fmtMiB(Math.max(...mem, 0) * MiB), limit: c.memory.max === null ? none : fmtMiB(c.memory.max) }));
+    card.slots.memory.chart.setAttribute('aria-label', t('kv.chart.memory', { of, span, now: fmtMiB(c.memory.current), max: fmtMiB(Math.max(...mem, 0) * MiB), limit: c.memory.max === null ? none : fmtMiB(c.memory.max), peak: c.memory.peak === null ? none : fmtMiB(c.memory.peak) }));
     const pids = series(card.slots.pids.data[1]);
     card.slots.pids.chart.setAttribute('aria-label', t('kv.chart.pids', { of, span, now: c.pids.current, max: Math.max(...pids, 0), limit: c.pids.max ?? none }));
     const cpu = series(card.slots.cpu.data[1]);
@@ -323,7 +342,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       const pct = c.memory.max ? Math.min(100, (c.memory.current / c.memory.max) * 100) : 0;
       const pidPct = c.pids.max ? Math.min(100, (c.pids.current / c.pids.max) * 100) : 0;
       card.head.innerHTML = `<div class="kv-cg-head"><span class="kv-mono kv-cg-path">${esc(c.path === '/' ? t('kv.cg.yours') : c.path)}</span>${c.oomKills ? `<span class="kv-badge kv-oom">${esc(t(c.oomKills > 1 ? 'kv.cg.oom.other' : 'kv.cg.oom.one', { n: c.oomKills }))}</span>` : ''}</div>`;
-      card.slots.memory.gauge.innerHTML = missing.has('memory') ? notCounted('memory', mode) : `<div class="kv-gauge" data-kind="memory"><span>${esc(t('kv.g.memory'))}</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span></div>`;
+      card.slots.memory.gauge.innerHTML = missing.has('memory') ? notCounted('memory', mode) : `<div class="kv-gauge" data-kind="memory"><span>${esc(t('kv.g.memory'))}</span><div class="kv-bar"><div style="width:${pct}%" class="${pct > 90 ? 'kv-hot' : ''}"></div></div><span class="kv-num">${fmtMiB(c.memory.current)} / ${fmtMiB(c.memory.max)}</span>${c.memory.peak === null ? '' : `<span class="kv-peak">${esc(t('kv.g.peak', { n: fmtMiB(c.memory.peak) }))}</span>`}</div>`;
       card.slots.pids.gauge.innerHTML = missing.has('pids') ? notCounted('pids', mode) : `<div class="kv-gauge" data-kind="pids"><span>pids</span><div class="kv-bar"><div style="width:${pidPct}%"></div></div><span class="kv-num">${c.pids.current} / ${c.pids.max ?? '∞'}</span></div>`;
       card.slots.cpu.gauge.innerHTML = missing.has('cpu') ? notCounted('cpu', mode) : `<div class="kv-cpu" data-kind="cpu">${t('kv.g.cpu', { used: (c.cpu.usageUsec / 1e6).toFixed(2), limit: c.cpu.quotaUsec && c.cpu.periodUsec ? t('kv.g.cpuLimit', { n: (c.cpu.quotaUsec / c.cpu.periodUsec).toFixed(2) }) : '', throttled: (c.cpu.throttledUsec / 1e6).toFixed(2), now: card.rate.cpu.toFixed(0) })}</div>`;
       for (const k of ['memory', 'pids', 'cpu'] as const) card.slots[k].chart.hidden = missing.has(k);
