@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          // Its scratch directories go at the end too (the real-kernel suites' teardown).
+          globalSetup: ['tests/helpers/global-teardown.ts'],
           testTimeout: 10_000,
         },
       },
