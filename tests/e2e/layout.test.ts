@@ -96,7 +96,30 @@ describe.skipIf(!CHROMIUM)(`the page's layout${skipReason}`, () => {
     await page.waitForSelector('.lab-step[data-step="1"]');
     expect(await visiblePanels(page)).toEqual(['lab-panel', 'term-col', 'kernel-view']);
     expect(await cols(page)).toBeGreaterThanOrEqual(80);
+    // Eight namespace columns are wider than the kernel view here: the table scrolls on its own
+    // (with a hint), the panel does not, and scrolled to its end it shows the last column.
+    await page.waitForSelector('.kv-ns tr[data-hostpid]');
+    const nsScroll = () =>
+      page.evaluate(() => {
+        const wrap = document.querySelector<HTMLElement>('.kv-ns-wrap')!;
+        const col = document.querySelector<HTMLElement>('.kv-col')!;
+        const last = document.querySelector<HTMLElement>('.kv-ns thead th:last-child')!.getBoundingClientRect();
+        const box = wrap.getBoundingClientRect();
+        return { wraps: wrap.scrollWidth > wrap.clientWidth, panelScrolls: col.scrollWidth > col.clientWidth, more: wrap.dataset.more === 'true', hint: !document.querySelector<HTMLElement>('.kv-more-cols')!.hidden, lastShown: last.right <= box.right + 1 };
+      });
+    expect(await nsScroll()).toEqual({ wraps: true, panelScrolls: false, more: true, hint: true, lastShown: false });
     await screenshot(page, 'layout-1366');
+    await page.$eval('.kv-ns-wrap', (w) => w.scrollTo({ left: w.scrollWidth }));
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('.kv-ns-wrap')!.dataset.more);
+    expect(await nsScroll()).toEqual({ wraps: true, panelScrolls: false, more: false, hint: false, lastShown: true });
+    await page.$eval('.kv-ns-wrap', (w) => w.scrollTo({ left: 0 }));
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.kv-ns-wrap')!.dataset.more === 'true');
+    // Given room for every column (as a wider panel would), the hint goes at once, and comes back.
+    await page.$eval('.kv-ns-wrap', (w) => (w.style.width = `${w.scrollWidth}px`));
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('.kv-ns-wrap')!.dataset.more);
+    expect(await page.isHidden('.kv-more-cols')).toBe(true);
+    await page.$eval('.kv-ns-wrap', (w) => (w.style.width = ''));
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.kv-ns-wrap')!.dataset.more === 'true');
 
     await page.setViewportSize({ width: 1200, height: 800 });
     await page.waitForTimeout(400);

@@ -12,6 +12,22 @@ import './kernel-view.css';
 
 const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
 const MiB = 1024 * 1024;
+
+/** A fade at the right edge while a sideways-scrolling table has columns out of sight (`data-more`). */
+function markOverflow(el: HTMLElement, hint: HTMLElement | null): ResizeObserver {
+  const mark = () => {
+    const more = el.scrollLeft + el.clientWidth < el.scrollWidth - 2;
+    if (more) el.dataset.more = 'true';
+    else delete el.dataset.more;
+    if (hint) hint.hidden = !more;
+  };
+  mark();
+  el.onscroll = mark;
+  // A panel widened by its splitter (or a window resized) may show every column now.
+  const seen = new ResizeObserver(mark);
+  seen.observe(el);
+  return seen;
+}
 /** Seconds of history a chart shows: its time axis always spans this, ending at the newest sample. */
 const WINDOW_S = 120;
 /** A bound on the samples kept per chart (at most two a second arrive: one per sampler tick). */
@@ -48,6 +64,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   title.textContent = t('layout.kernelView');
   const kernel = section('one-kernel', esc(t('kv.k.h')), esc(t('kv.k.caption')));
   const ns = section('namespaces', esc(t('kv.ns.h')), t('kv.ns.caption'));
+  let nsResize: ResizeObserver | undefined;
   const procs = section('processes', esc(t('kv.p.h')), esc(t('kv.p.caption')));
   const cg = section('cgroups', esc(t('kv.cg.h')), esc(t('kv.cg.caption')));
   // free, top and /proc/meminfo are not namespaced: inside the sandbox they show the host's memory.
@@ -145,7 +162,14 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
       })
       .join('');
     const more = moreNote(m, 'kv.moreProcesses');
-    ns.body.innerHTML = `<table class="kv-table kv-ns">${head}<tbody>${hostRow}${nsRows}</tbody></table>${more}`;
+    // Eight namespace columns are wider than a narrow panel: the table scrolls sideways on its own
+    // (PID and command stay put), not the whole kernel view, and a keyboard can scroll it too.
+    const scrollX = ns.body.querySelector('.kv-ns-wrap')?.scrollLeft ?? 0;
+    ns.body.innerHTML = `<div class="kv-ns-wrap" tabindex="0" role="region" aria-label="${esc(t('kv.ns.tableLabel'))}"><table class="kv-table kv-ns">${head}<tbody>${hostRow}${nsRows}</tbody></table></div><p class="kv-caption kv-more-cols" hidden>${esc(t('kv.ns.moreCols'))}</p>${more}`;
+    const wrap = ns.body.querySelector<HTMLElement>('.kv-ns-wrap')!;
+    wrap.scrollLeft = scrollX;
+    nsResize?.disconnect();
+    nsResize = markOverflow(wrap, ns.body.querySelector<HTMLElement>('.kv-more-cols'));
     // Process tree by ppid, with both PIDs and both users.
     const lines = rows.map(({ p, depth }) => {
       const inner = p.nsPids.slice(1).join(' → ');
@@ -402,6 +426,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   return () => {
     unsubscribe();
     resizeObs.disconnect();
+    nsResize?.disconnect();
     window.removeEventListener('isoplay:presenter', fitCharts);
     clearInterval(uptimeTimer);
     clearInterval(chartTimer);
