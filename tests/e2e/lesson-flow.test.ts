@@ -195,6 +195,9 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
     expect(await page.textContent('.end-card .end-restore')).toBe('Restore to step 2');
     expect(await page.textContent('.end-card .end-start-again')).toBe('Start again from step 1');
     expect(await page.evaluate(() => document.activeElement?.className)).toMatch(/end-restore/);
+    // The kernel view behind the card is the ended sandbox's last state, and says so.
+    await page.waitForSelector('#kernel-view[data-stale="true"]');
+    expect(await page.getAttribute('#kernel-view', 'data-stale-why')).toBe('Not live: this sandbox has ended. What you see is its last state.');
     // Nothing new was started behind the learner's back.
     await page.waitForTimeout(1500);
     expect(await sessionId(page)).toBeUndefined();
@@ -204,6 +207,7 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
     await page.click('.end-restore');
     await page.waitForSelector('.end-card', { state: 'detached' });
     await page.waitForFunction(() => !!window.__isoplay.session);
+    await page.waitForSelector('#kernel-view:not([data-stale])', { timeout: 15_000 });
     // Step 1 was replayed (hostname my-box); the mess did not come back; the panel is at step 2.
     await waitForTerm(page, /root@my-box/);
     await typeIn(page, 'ls /root/lost; hostname');
@@ -225,6 +229,7 @@ describe.skipIf(!CHROMIUM)(`the lesson flow in a browser${skipReason}`, () => {
     await page.waitForSelector('.term[data-terminal="shell"] .term-overlay');
     await page.waitForFunction(() => /Reconnecting in \d+ s…|Reconnecting…/.test(document.querySelector('.term-overlay')?.textContent ?? ''));
     await page.waitForSelector('#kernel-view[data-stale="true"]');
+    expect(await page.getAttribute('#kernel-view', 'data-stale-why')).toBe('Stale: not live while the connection is down');
     expect(await page.getAttribute('.term[data-terminal="shell"]', 'class')).toMatch(/term-offline/);
     await page.click('.term[data-terminal="shell"]');
     await page.keyboard.type('echo LEAKED-$((40+2))');

@@ -163,6 +163,8 @@ export default {
   'kv.ns.shared': 'shared with the host',
   'kv.ns.tableLabel': 'Namespaces of each process (scrolls sideways)',
   'kv.ns.theHost': 'the host',
+  'kv.stale.ended': 'Not live: this sandbox has ended. What you see is its last state.',
+  'kv.stale.offline': 'Stale: not live while the connection is down',
   'kv.p.caption': 'The same process has two PIDs: one inside the sandbox, one on the host. Root inside is an unprivileged user outside.',
   'kv.p.h': 'Processes',
   'kv.p.pidHost': 'PID on host',

@@ -164,6 +164,8 @@ const ptBR: Record<keyof typeof en, string> = {
   'kv.ns.shared': 'compartilhado com o host',
   'kv.ns.tableLabel': 'Namespaces de cada processo (rola para o lado)',
   'kv.ns.theHost': 'o host',
+  'kv.stale.ended': 'Não está ao vivo: esta sandbox terminou. O que você vê é o seu último estado.',
+  'kv.stale.offline': 'Desatualizado: não está ao vivo enquanto a conexão está fora do ar',
   'kv.p.caption': 'O mesmo processo tem dois PIDs: um dentro da sandbox e outro no host. O root lá dentro é um usuário sem privilégios do lado de fora.',
   'kv.p.h': 'Processos',
   'kv.p.pidHost': 'PID no host',

@@ -231,6 +231,8 @@ export class SessionLifecycle {
       this.deps.terminals.clear();
       this.events?.dispose();
       this.events = undefined;
+      // What the kernel view still shows is the ended sandbox's last state: say so.
+      markKernelViewStale(true, 'ended');
     }
     setConn('closed', t('conn.ended'));
     // The lab text stays readable; what needs the sandbox waits for a new one.
@@ -313,8 +315,13 @@ export function showNotFound(what: string): void {
 }
 
 /** The kernel view shows the last snapshots it had: while the event socket is down they are marked stale. */
-function markKernelViewStale(stale: boolean): void {
+function markKernelViewStale(stale: boolean, why: 'offline' | 'ended' = 'offline'): void {
   const kv = $('kernel-view');
-  if (stale) kv.dataset.stale = 'true';
-  else delete kv.dataset.stale;
+  if (stale) {
+    kv.dataset.stale = 'true';
+    kv.dataset.staleWhy = t(why === 'ended' ? 'kv.stale.ended' : 'kv.stale.offline');
+  } else {
+    delete kv.dataset.stale;
+    delete kv.dataset.staleWhy;
+  }
 }
