@@ -13,21 +13,16 @@ import './kernel-view.css';
 const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
 const MiB = 1024 * 1024;
 
-/** A fade at the right edge while a sideways-scrolling table has columns out of sight (`data-more`). */
-function markOverflow(el: HTMLElement, hint: HTMLElement | null): ResizeObserver {
-  const mark = () => {
-    const more = el.scrollLeft + el.clientWidth < el.scrollWidth - 2;
-    if (more) el.dataset.more = 'true';
-    else delete el.dataset.more;
-    if (hint) hint.hidden = !more;
-  };
-  mark();
-  el.onscroll = mark;
-  // A panel widened by its splitter (or a window resized) may show every column now.
-  const seen = new ResizeObserver(mark);
-  seen.observe(el);
-  return seen;
+/** A fade at the right edge while a sideways-scrolling table has columns out of sight (`data-more`), and its hint shown. */
+function markOverflow(el: HTMLElement | null, hint: HTMLElement | null): void {
+  if (!el) return;
+  const more = el.scrollLeft + el.clientWidth < el.scrollWidth - 2;
+  if (more) el.dataset.more = 'true';
+  else delete el.dataset.more;
+  if (hint) hint.hidden = !more;
 }
+/** The value axis's width in CSS pixels (the time axis's ticks are spaced over what is left). */
+const Y_AXIS_PX = 64;
 /** Seconds of history a chart shows: its time axis always spans this, ending at the newest sample. */
 const WINDOW_S = 120;
 /** A bound on the samples kept per chart (at most two a second arrive: one per sampler tick). */
@@ -64,7 +59,9 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   title.textContent = t('layout.kernelView');
   const kernel = section('one-kernel', esc(t('kv.k.h')), esc(t('kv.k.caption')));
   const ns = section('namespaces', esc(t('kv.ns.h')), t('kv.ns.caption'));
-  let nsResize: ResizeObserver | undefined;
+  // One observer for the panel's life: a panel widened by its splitter (or a window resized) may show every column now.
+  const markNs = () => markOverflow(ns.body.querySelector<HTMLElement>('.kv-ns-wrap'), ns.body.querySelector<HTMLElement>('.kv-more-cols'));
+  const nsResize = new ResizeObserver(markNs);
   const procs = section('processes', esc(t('kv.p.h')), esc(t('kv.p.caption')));
   const cg = section('cgroups', esc(t('kv.cg.h')), esc(t('kv.cg.caption')));
   // free, top and /proc/meminfo are not namespaced: inside the sandbox they show the host's memory.
@@ -168,8 +165,10 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
     ns.body.innerHTML = `<div class="kv-ns-wrap" tabindex="0" role="region" aria-label="${esc(t('kv.ns.tableLabel'))}"><table class="kv-table kv-ns">${head}<tbody>${hostRow}${nsRows}</tbody></table></div><p class="kv-caption kv-more-cols" hidden>${esc(t('kv.ns.moreCols'))}</p>${more}`;
     const wrap = ns.body.querySelector<HTMLElement>('.kv-ns-wrap')!;
     wrap.scrollLeft = scrollX;
-    nsResize?.disconnect();
-    nsResize = markOverflow(wrap, ns.body.querySelector<HTMLElement>('.kv-more-cols'));
+    wrap.onscroll = markNs;
+    nsResize.disconnect();
+    nsResize.observe(wrap);
+    markNs();
     // Process tree by ppid, with both PIDs and both users.
     const lines = rows.map(({ p, depth }) => {
       const inner = p.nsPids.slice(1).join(' → ');
@@ -218,8 +217,8 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
         axes: [
           // Ticks at whole steps back from the newest sample (-120 s, -90 s, … now), never at
           // round absolute times (which read as "-71 s" and move every second).
-          { ...AXIS, size: 22, values: timeAxis, splits: (u, _i, _min, max) => timeSplits(u.width - 64, Number(max)) },
-          { ...AXIS, size: 64, values: (_u, v) => v.map((x) => `${x} ${unit}`) },
+          { ...AXIS, size: 22, values: timeAxis, splits: (u, _i, _min, max) => timeSplits(u.width - Y_AXIS_PX, Number(max)) },
+          { ...AXIS, size: Y_AXIS_PX, values: (_u, v) => v.map((x) => `${x} ${unit}`) },
         ],
         // The time axis is always the whole window, ending at the newest sample: it does not stretch
         // while the chart fills, and one sample alone (a range of zero, which uPlot widens by the
@@ -426,7 +425,7 @@ export function mountKernelView(root: HTMLElement, ctx: PageContext): () => void
   return () => {
     unsubscribe();
     resizeObs.disconnect();
-    nsResize?.disconnect();
+    nsResize.disconnect();
     window.removeEventListener('isoplay:presenter', fitCharts);
     clearInterval(uptimeTimer);
     clearInterval(chartTimer);
